@@ -1,0 +1,68 @@
+# GENERATED from core/__init__.py by scripts/sync_module_utils.py: edit core/, then re-run it.
+"""Validated, never-duplicated synchronous AWS Lambda invocation.
+
+Installed as ``lambda_invocation_core``; the Ansible collection carries a generated copy
+in ``plugins/module_utils/lambda_invocation_core``. Knows nothing of Pulumi or Ansible.
+"""
+
+from __future__ import annotations
+
+from .client import (
+    DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_MAX_ATTEMPTS,
+    DEFAULT_READ_TIMEOUT,
+    ConnectionSettings,
+    clear_client_cache,
+    get_client,
+)
+from .errors import (
+    AwsError,
+    ConnectionLostError,
+    CredentialsError,
+    EndpointUnreachableError,
+    FunctionError,
+    InvocationTimeoutError,
+    InvocationUncertainError,
+    LambdaInvocationError,
+    MissingDependencyError,
+    ThrottledError,
+    ValidationError,
+)
+from .invoke import NOT_RUN_RETRYABLE_CODES, RETRYABLE_CODES, InvocationResult, invoke, send
+from .validation import (
+    LOG_TYPES,
+    MAX_CLIENT_CONTEXT_CHARS,
+    MAX_PAYLOAD_BYTES,
+    InvocationRequest,
+    build_request,
+)
+
+__all__ = [
+    "DEFAULT_CONNECT_TIMEOUT",
+    "DEFAULT_MAX_ATTEMPTS",
+    "DEFAULT_READ_TIMEOUT",
+    "LOG_TYPES",
+    "MAX_CLIENT_CONTEXT_CHARS",
+    "MAX_PAYLOAD_BYTES",
+    "NOT_RUN_RETRYABLE_CODES",
+    "RETRYABLE_CODES",
+    "AwsError",
+    "ConnectionLostError",
+    "ConnectionSettings",
+    "CredentialsError",
+    "EndpointUnreachableError",
+    "FunctionError",
+    "InvocationRequest",
+    "InvocationResult",
+    "InvocationTimeoutError",
+    "InvocationUncertainError",
+    "LambdaInvocationError",
+    "MissingDependencyError",
+    "ThrottledError",
+    "ValidationError",
+    "build_request",
+    "clear_client_cache",
+    "get_client",
+    "invoke",
+    "send",
+]

@@ -1,0 +1,126 @@
+# GENERATED from core/errors.py by scripts/sync_module_utils.py: edit core/, then re-run it.
+"""Error model of the core.
+
+Every message is built from field names, rules, function names, error codes and
+numbers only. Payloads, results, log tails, client contexts and credentials may be
+secrets, so no error here ever carries them (the AWS service's own error message
+is dropped too: Lambda echoes fragments of a bad request body in it).
+"""
+
+from __future__ import annotations
+
+
+class LambdaInvocationError(Exception):
+    """Base class of every error raised by the core."""
+
+
+class ValidationError(LambdaInvocationError, ValueError):
+    """An input broke a rule; raised before any request is sent."""
+
+    def __init__(self, field: str, rule: str) -> None:
+        self.field = field
+        self.rule = rule
+        super().__init__(f"{field}: {rule}")
+
+
+class MissingDependencyError(LambdaInvocationError, ImportError):
+    """A required Python package (boto3) is not installed."""
+
+
+class AwsError(LambdaInvocationError):
+    """AWS refused the Invoke request (or STS refused the role assumption).
+
+    Carries the AWS error code, the HTTP status and the request id so that a user can
+    quote them to AWS support, plus a one-line hint for the common codes.
+    """
+
+    def __init__(
+        self,
+        code: str,
+        http_status: int | None,
+        request_id: str | None,
+        hint: str,
+        operation: str = "Invoke",
+    ) -> None:
+        self.code = code
+        self.http_status = http_status
+        self.request_id = request_id
+        self.hint = hint
+        self.operation = operation
+        details = ", ".join(
+            part
+            for part in (
+                f"HTTP {http_status}" if http_status else "",
+                f"request id {request_id}" if request_id else "",
+            )
+            if part
+        )
+        suffix = f" ({details})" if details else ""
+        super().__init__(f"{operation} failed with {code}{suffix}: {hint}")
+
+
+class ThrottledError(AwsError):
+    """Lambda kept throttling the call (TooManyRequests or not ready) after the last retry."""
+
+    def __init__(
+        self,
+        code: str,
+        http_status: int | None,
+        request_id: str | None,
+        hint: str,
+        attempts: int,
+    ) -> None:
+        self.attempts = attempts
+        super().__init__(code, http_status, request_id, f"{hint} Gave up after {attempts} attempts.")
+
+
+class InvocationUncertainError(LambdaInvocationError):
+    """The request may have reached the function, but no answer came back.
+
+    Never retried: the function may have run (or may still be running), and sending the
+    request again could run it twice.
+    """
+
+
+class InvocationTimeoutError(InvocationUncertainError, TimeoutError):
+    """No response within the read timeout; the function may still be running."""
+
+
+class ConnectionLostError(InvocationUncertainError, ConnectionError):
+    """The connection closed after the request was sent; the function may have run."""
+
+
+class EndpointUnreachableError(LambdaInvocationError, ConnectionError):
+    """The endpoint could not be reached (refused, DNS, TLS); the request was not delivered."""
+
+
+class CredentialsError(LambdaInvocationError):
+    """No usable AWS credentials, or an unknown profile."""
+
+
+class FunctionError(LambdaInvocationError):
+    """The function ran and failed, and the caller asked for failures to raise.
+
+    Names the function, the executed version and the errorType only: the errorMessage,
+    stack trace and payload stay in the (secret) result, reachable as ``.result``.
+    """
+
+    def __init__(
+        self,
+        function_name: str,
+        executed_version: str | None,
+        function_error: str,
+        error_type: str | None,
+        result: object = None,
+    ) -> None:
+        self.function_name = function_name
+        self.executed_version = executed_version
+        self.function_error = function_error
+        self.error_type = error_type
+        # The InvocationResult; kept off the message and off repr() on purpose.
+        self.result = result
+        super().__init__(
+            f"Lambda function {function_name} (version {executed_version or 'unknown'}) "
+            f"failed with a {function_error} function error of type {error_type or 'unknown'}; "
+            "the error details are in the secret result"
+        )

@@ -1,0 +1,143 @@
+"""The boto3 Lambda client: built from explicit settings, cached per process.
+
+Retries are switched off in botocore (``total_max_attempts=1``): its default policy
+re-sends a request after a read timeout, a dropped connection or a 5xx, and for Invoke
+each of those may run the function again. The core retries by itself, only where
+Lambda says the function did not run (see ``invoke.py``).
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .errors import CredentialsError, MissingDependencyError, ValidationError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from mypy_boto3_lambda import LambdaClient
+
+# Lambda runs a function for at most 900 s; the margin covers queueing and cold start.
+DEFAULT_READ_TIMEOUT = 960.0
+DEFAULT_CONNECT_TIMEOUT = 10.0
+DEFAULT_MAX_ATTEMPTS = 5
+USER_AGENT_EXTRA = "ephemeral-lambda-invocation/0.1.0"
+
+
+@dataclass(frozen=True)
+class ConnectionSettings:
+    """How to reach Lambda. Anything left None falls back to boto3's default chain.
+
+    Credentials are excluded from ``repr()`` so that a settings object can be logged.
+    """
+
+    region: str | None = None
+    profile: str | None = None
+    access_key: str | None = field(default=None, repr=False)
+    secret_key: str | None = field(default=None, repr=False)
+    session_token: str | None = field(default=None, repr=False)
+    endpoint_url: str | None = None
+    # True/False for certificate verification, or the path of a CA bundle.
+    verify: bool | str | None = None
+    read_timeout: float = DEFAULT_READ_TIMEOUT
+    connect_timeout: float = DEFAULT_CONNECT_TIMEOUT
+    # Attempts in all for calls Lambda refused without running the function.
+    max_attempts: int = DEFAULT_MAX_ATTEMPTS
+
+    def __post_init__(self) -> None:
+        if self.profile and (self.access_key or self.secret_key or self.session_token):
+            raise ValidationError(
+                "profile", "cannot be combined with access_key, secret_key or session_token"
+            )
+        if bool(self.access_key) != bool(self.secret_key):
+            raise ValidationError("access_key", "and secret_key must be given together")
+        if self.session_token and not self.access_key:
+            raise ValidationError("session_token", "needs access_key and secret_key")
+        _require_positive("read_timeout", self.read_timeout)
+        _require_positive("connect_timeout", self.connect_timeout)
+        if isinstance(self.max_attempts, bool) or not isinstance(self.max_attempts, int):
+            raise ValidationError("max_attempts", "must be a whole number")
+        if not 1 <= self.max_attempts <= 20:
+            raise ValidationError("max_attempts", "must be between 1 and 20")
+        if self.endpoint_url is not None and not self.endpoint_url.startswith(("http://", "https://")):
+            raise ValidationError("endpoint_url", "must start with http:// or https://")
+
+
+def _require_positive(name: str, value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValidationError(name, "must be a number of seconds")
+    if not 0 < value <= 3600:
+        raise ValidationError(name, "must be more than 0 and at most 3600 seconds")
+
+
+_clients: dict[ConnectionSettings, LambdaClient] = {}
+# boto3 sessions are not thread-safe to create clients from; clients are safe to share.
+_clients_lock = threading.Lock()
+
+
+def import_boto3() -> Any:
+    try:
+        import boto3
+    except ImportError:
+        raise MissingDependencyError(
+            "boto3 is required to invoke Lambda functions: pip install boto3"
+        ) from None
+    return boto3
+
+
+def get_client(settings: ConnectionSettings) -> LambdaClient:
+    """Return the process-wide Lambda client for these settings, creating it once."""
+    client = _clients.get(settings)
+    if client is not None:
+        return client
+    with _clients_lock:
+        client = _clients.get(settings)
+        if client is None:
+            client = _create_client(settings)
+            _clients[settings] = client
+        return client
+
+
+def clear_client_cache() -> None:
+    with _clients_lock:
+        _clients.clear()
+
+
+def _create_client(settings: ConnectionSettings) -> LambdaClient:
+    boto3 = import_boto3()
+    from botocore.config import Config
+    from botocore.exceptions import NoRegionError, ProfileNotFound
+
+    try:
+        session = boto3.session.Session(
+            aws_access_key_id=settings.access_key,
+            aws_secret_access_key=settings.secret_key,
+            aws_session_token=settings.session_token,
+            region_name=settings.region,
+            profile_name=settings.profile,
+        )
+    except ProfileNotFound:
+        raise CredentialsError(
+            f"AWS profile '{settings.profile}' was not found in the AWS config or credentials files"
+        ) from None
+    config = Config(
+        read_timeout=settings.read_timeout,
+        connect_timeout=settings.connect_timeout,
+        retries={"mode": "standard", "total_max_attempts": 1},
+        # Keepalive probes stop NAT gateways from dropping a connection that waits
+        # minutes for a long-running function.
+        tcp_keepalive=True,
+        user_agent_extra=USER_AGENT_EXTRA,
+    )
+    try:
+        client: LambdaClient = session.client(
+            "lambda",
+            endpoint_url=settings.endpoint_url,
+            verify=settings.verify,
+            config=config,
+        )
+    except NoRegionError:
+        raise ValidationError(
+            "region", "is required: set it, or AWS_REGION, or a region in the AWS profile"
+        ) from None
+    return client

@@ -1,0 +1,309 @@
+"""Validation of Invoke inputs, before any request is sent.
+
+The authority for every pattern and length is the Lambda service model shipped in
+botocore (shape InvocationRequest), which botocore itself does not enforce beyond
+types and minimum lengths. AWS publishes its patterns unanchored, so every match
+here is made against the whole string. In the model's character classes
+``[a-zA-Z0-9-_]`` the hyphen is meant literally (not the range ``9-_``), which is how
+AWS documents the names.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import ValidationError
+
+MAX_PAYLOAD_BYTES = 6_291_456
+MAX_CLIENT_CONTEXT_CHARS = 3_583
+MAX_FUNCTION_NAME_CHARS = 256
+MAX_BARE_NAME_CHARS = 64
+MAX_QUALIFIER_CHARS = 128
+MAX_TENANT_ID_CHARS = 256
+
+_QUALIFIER_BODY = r"\$LATEST(?:\.PUBLISHED)?|[A-Za-z0-9$_-]+"
+_FUNCTION_NAME_RE = re.compile(
+    r"(?P<arn>arn:(?:aws[a-zA-Z-]*)?:lambda:)?"
+    r"(?P<region>(?:eusc-)?[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d:)?"
+    r"(?P<account>\d{12}:)?"
+    r"(?P<function>function:)?"
+    r"(?P<name>[A-Za-z0-9_.-]+)"
+    r"(?::(?P<qualifier>\$LATEST(?:\.PUBLISHED)?|[A-Za-z0-9_-]+))?"
+)
+_QUALIFIER_RE = re.compile(_QUALIFIER_BODY)
+_TENANT_ID_RE = re.compile(r"[a-zA-Z0-9._:/=+\-@ ]+")
+# A Lambda@Edge replica is named "<region>.<function name>"; the 64-character rule
+# applies to the function name after that prefix.
+_EDGE_REPLICA_PREFIX_RE = re.compile(r"(?:eusc-)?[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d\.")
+_STRICT_BASE64_RE = re.compile(r"(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?")
+
+LOG_TYPES = ("None", "Tail")
+
+
+@dataclass(frozen=True)
+class InvocationRequest:
+    """A validated Invoke request; build it with :func:`build_request`.
+
+    ``payload`` and ``client_context`` are hidden from ``repr()`` because they may hold
+    secrets.
+    """
+
+    function_name: str
+    payload: bytes = field(repr=False)
+    qualifier: str | None = None
+    client_context: str | None = field(default=None, repr=False)
+    log_type: str = "None"
+    tenant_id: str | None = None
+
+    @property
+    def effective_qualifier(self) -> str:
+        """The qualifier the call targets: the one in the name, the parameter, or $LATEST."""
+        _, in_name = split_qualifier(self.function_name)
+        return in_name or self.qualifier or "$LATEST"
+
+    def to_boto3_kwargs(self) -> dict[str, Any]:
+        """Keyword arguments for ``lambda_client.invoke`` (without InvocationType)."""
+        kwargs: dict[str, Any] = {
+            "FunctionName": self.function_name,
+            "Payload": self.payload,
+            "LogType": self.log_type,
+        }
+        if self.qualifier is not None:
+            kwargs["Qualifier"] = self.qualifier
+        if self.client_context is not None:
+            kwargs["ClientContext"] = self.client_context
+        if self.tenant_id is not None:
+            kwargs["TenantId"] = self.tenant_id
+        return kwargs
+
+
+def split_qualifier(function_name: str) -> tuple[str, str | None]:
+    """Split a valid function name into (name without qualifier, qualifier or None)."""
+    match = _FUNCTION_NAME_RE.fullmatch(function_name)
+    if not match or match.group("qualifier") is None:
+        return function_name, None
+    qualifier = match.group("qualifier")
+    return function_name[: -len(qualifier) - 1], qualifier
+
+
+def validate_function_name(function_name: object) -> str:
+    if function_name is None or function_name == "":
+        raise ValidationError("function_name", "is required")
+    if not isinstance(function_name, str):
+        raise ValidationError("function_name", f"must be a string, not {type(function_name).__name__}")
+    if len(function_name) > MAX_FUNCTION_NAME_CHARS:
+        raise ValidationError(
+            "function_name",
+            f"must be at most {MAX_FUNCTION_NAME_CHARS} characters (got {len(function_name)})",
+        )
+    match = _FUNCTION_NAME_RE.fullmatch(function_name)
+    if not match:
+        raise ValidationError(
+            "function_name",
+            "must be a function name, name:qualifier, partial ARN (123456789012:function:name) or "
+            "full ARN (arn:<partition>:lambda:<region>:<account>:function:<name>[:qualifier]); "
+            "names use only letters, digits, '-', '_' and '.'",
+        )
+    is_bare = not (match.group("arn") or match.group("region") or match.group("account"))
+    if is_bare:
+        name = match.group("name")
+        replica_prefix = _EDGE_REPLICA_PREFIX_RE.match(name)
+        if replica_prefix:
+            name = name[replica_prefix.end() :]
+        if len(name) > MAX_BARE_NAME_CHARS:
+            raise ValidationError(
+                "function_name",
+                f"a function name without ARN must be at most {MAX_BARE_NAME_CHARS} characters "
+                f"(got {len(name)})",
+            )
+    return function_name
+
+
+def validate_qualifier(qualifier: object, function_name: str) -> str | None:
+    """Return the Qualifier parameter to send (None when the name already carries it)."""
+    _, in_name = split_qualifier(function_name)
+    if qualifier is None or qualifier == "":
+        return None
+    if not isinstance(qualifier, str):
+        raise ValidationError("qualifier", f"must be a string, not {type(qualifier).__name__}")
+    if len(qualifier) > MAX_QUALIFIER_CHARS:
+        raise ValidationError(
+            "qualifier", f"must be 1 to {MAX_QUALIFIER_CHARS} characters (got {len(qualifier)})"
+        )
+    if not _QUALIFIER_RE.fullmatch(qualifier):
+        raise ValidationError(
+            "qualifier", "must be $LATEST, $LATEST.PUBLISHED, a version number or an alias ([A-Za-z0-9$_-])"
+        )
+    if in_name is not None:
+        if in_name != qualifier:
+            raise ValidationError(
+                "qualifier",
+                f"conflicts with the qualifier '{in_name}' already in function_name; give only one",
+            )
+        return None
+    return qualifier
+
+
+def encode_payload(payload: object) -> bytes:
+    """Return the payload as the UTF-8 JSON bytes to send.
+
+    A str or bytes is taken as JSON text and sent unchanged once it parses; anything
+    else is serialized once, compactly.
+    """
+    if payload is None:
+        raise ValidationError("payload", "is required (use {} for an empty event)")
+    if isinstance(payload, (bytes, bytearray)):
+        try:
+            text = bytes(payload).decode("utf-8")
+        except UnicodeDecodeError:
+            raise ValidationError("payload", "must be UTF-8 encoded") from None
+        body = bytes(payload)
+        _require_json_text(text)
+    elif isinstance(payload, str):
+        _require_json_text(payload)
+        try:
+            body = payload.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValidationError("payload", "must be encodable as UTF-8 (lone surrogates found)") from None
+    else:
+        try:
+            text = json.dumps(payload, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+        except (TypeError, ValueError) as exc:
+            raise ValidationError("payload", f"must be JSON-serializable ({_type_problem(exc)})") from None
+        try:
+            body = text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValidationError("payload", "must be encodable as UTF-8 (lone surrogates found)") from None
+    if len(body) > MAX_PAYLOAD_BYTES:
+        raise ValidationError(
+            "payload", f"is {len(body):,} bytes as sent; the limit is {MAX_PAYLOAD_BYTES:,} bytes"
+        )
+    return body
+
+
+def _require_json_text(text: str) -> None:
+    try:
+        json.loads(text, parse_constant=_reject_constant)
+    except ValueError as exc:
+        # The decoder's message quotes no input, only a position.
+        position = getattr(exc, "pos", None)
+        where = f" (at character {position})" if isinstance(position, int) else ""
+        raise ValidationError("payload", f"must be valid JSON text{where}") from None
+    except RecursionError:
+        raise ValidationError("payload", "must be valid JSON text (nested too deeply)") from None
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def _type_problem(exc: Exception) -> str:
+    # json's messages name the offending type ("Object of type set is not JSON
+    # serializable") or the float rule; never the value itself.
+    if isinstance(exc, TypeError):
+        match = re.search(r"type (\w+)", str(exc))
+        if match:
+            return f"values of type {match.group(1)} cannot be encoded"
+        return "keys must be strings, numbers, booleans or null"
+    return "NaN and Infinity are not valid JSON"
+
+
+def encode_client_context(client_context: object) -> str | None:
+    """Return the ClientContext header value: strict base64, at most 3,583 characters.
+
+    A mapping is serialized as compact JSON and base64-encoded for the caller.
+    """
+    if client_context is None or client_context == "":
+        return None
+    if isinstance(client_context, Mapping):
+        try:
+            text = json.dumps(client_context, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+        except (TypeError, ValueError) as exc:
+            raise ValidationError(
+                "client_context", f"a mapping must be JSON-serializable ({_type_problem(exc)})"
+            ) from None
+        encoded = base64.b64encode(text.encode("utf-8")).decode("ascii")
+        if len(encoded) > MAX_CLIENT_CONTEXT_CHARS:
+            raise ValidationError(
+                "client_context",
+                f"is {len(encoded):,} characters once base64-encoded; the limit is "
+                f"{MAX_CLIENT_CONTEXT_CHARS:,}",
+            )
+        return encoded
+    if not isinstance(client_context, str):
+        raise ValidationError(
+            "client_context",
+            f"must be a base64 string or a mapping, not {type(client_context).__name__}",
+        )
+    if len(client_context) > MAX_CLIENT_CONTEXT_CHARS:
+        raise ValidationError(
+            "client_context",
+            f"is {len(client_context):,} characters; the limit is {MAX_CLIENT_CONTEXT_CHARS:,}",
+        )
+    # Checked by hand rather than with b64decode(validate=True), whose handling of bad
+    # padding differs between Python releases.
+    if not _STRICT_BASE64_RE.fullmatch(client_context):
+        raise ValidationError(
+            "client_context",
+            "must be standard base64 (A-Z, a-z, 0-9, '+', '/', length a multiple of 4, '=' padding)",
+        )
+    try:
+        decoded = base64.b64decode(client_context)
+    except (binascii.Error, ValueError):  # pragma: no cover - the pattern already excludes these
+        raise ValidationError("client_context", "must be standard base64") from None
+    if base64.b64encode(decoded).decode("ascii") != client_context:
+        raise ValidationError("client_context", "must be canonical base64 (unused bits must be zero)")
+    return client_context
+
+
+def normalize_log_type(log_type: object) -> str:
+    """Accept None/Tail in any casing (and Python None for no log) and return AWS's spelling."""
+    if log_type is None or log_type == "":
+        return "None"
+    if not isinstance(log_type, str):
+        raise ValidationError("log_type", f"must be 'None' or 'Tail', not {type(log_type).__name__}")
+    for allowed in LOG_TYPES:
+        if log_type.lower() == allowed.lower():
+            return allowed
+    raise ValidationError("log_type", "must be 'None' or 'Tail'")
+
+
+def validate_tenant_id(tenant_id: object) -> str | None:
+    if tenant_id is None or tenant_id == "":
+        return None
+    if not isinstance(tenant_id, str):
+        raise ValidationError("tenant_id", f"must be a string, not {type(tenant_id).__name__}")
+    if len(tenant_id) > MAX_TENANT_ID_CHARS:
+        raise ValidationError(
+            "tenant_id", f"must be 1 to {MAX_TENANT_ID_CHARS} characters (got {len(tenant_id)})"
+        )
+    if not _TENANT_ID_RE.fullmatch(tenant_id):
+        raise ValidationError("tenant_id", "may contain only letters, digits, spaces and . _ : / = + - @")
+    return tenant_id
+
+
+def build_request(
+    function_name: object,
+    payload: object,
+    *,
+    qualifier: object = None,
+    client_context: object = None,
+    log_type: object = None,
+    tenant_id: object = None,
+) -> InvocationRequest:
+    """Validate every input and return the request to send; raises ValidationError."""
+    name = validate_function_name(function_name)
+    return InvocationRequest(
+        function_name=name,
+        qualifier=validate_qualifier(qualifier, name),
+        payload=encode_payload(payload),
+        client_context=encode_client_context(client_context),
+        log_type=normalize_log_type(log_type),
+        tenant_id=validate_tenant_id(tenant_id),
+    )
