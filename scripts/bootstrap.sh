@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Set up .venv from a fresh clone: find a Python >= 3.12 (ansible-core 2.21 needs it on
+# the controller), install the project with its dev extra, and reinstall the project
+# itself on every run so the installed lambda_invocation_core matches core/.
+# Usage: scripts/bootstrap.sh   (PYTHON=/path/to/python3.12 to choose the interpreter)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+python_ok() {
+    "$1" -c 'import sys, venv, ensurepip; sys.exit(not (3, 12) <= sys.version_info[:2] <= (3, 13))' >/dev/null 2>&1
+}
+
+find_python() {
+    local candidate
+    for candidate in "${PYTHON:-}" python3.12 python3.13 \
+        "$HOME"/.pyenv/versions/3.12*/bin/python3 "$HOME"/.pyenv/versions/3.13*/bin/python3 \
+        /usr/local/bin/python3.12 /usr/bin/python3.12 /usr/bin/python3.13 python3; do
+        [ -n "$candidate" ] || continue
+        if python_ok "$candidate"; then
+            command -v "$candidate" || echo "$candidate"
+            return 0
+        fi
+    done
+    return 1
+}
+
+if [ ! -x .venv/bin/python ] || ! python_ok .venv/bin/python; then
+    if ! py=$(find_python); then
+        echo "bootstrap: need CPython 3.12 or 3.13 with venv and ensurepip (ansible-core 2.21 needs" >&2
+        echo "  >= 3.12; awslambdaric has wheels up to 3.13). Install one, or set PYTHON=/path/to/it." >&2
+        exit 1
+    fi
+    echo "bootstrap: creating .venv with $py" >&2
+    rm -rf .venv
+    "$py" -m venv .venv
+fi
+
+stamp=.venv/.deps-$(sha256sum pyproject.toml | cut -c1-16)
+if [ ! -f "$stamp" ]; then
+    echo "bootstrap: installing dependencies" >&2
+    .venv/bin/python -m pip install -q --disable-pip-version-check -U pip
+    .venv/bin/python -m pip install -q --disable-pip-version-check '.[dev]'
+    rm -f .venv/.deps-*
+    touch "$stamp"
+fi
+# The project itself, always: hatchling cannot install core/ -> lambda_invocation_core
+# in editable mode, so a fresh copy keeps the installed core equal to core/.
+.venv/bin/python -m pip install -q --disable-pip-version-check --no-deps --force-reinstall . 2>&1 \
+    | grep -v "^WARNING: Location" >&2 || true
