@@ -197,9 +197,9 @@ def send(
     sleep: Callable[[float], None] = time.sleep,
 ) -> InvocationResult:
     """Send an already validated request; see :func:`invoke`."""
+    client = get_client(connection)  # imports boto3, or says which package to install
     from botocore.exceptions import ClientError
 
-    client = get_client(connection)
     kwargs = request.to_boto3_kwargs()
     kwargs["InvocationType"] = "DryRun" if dry_run else "RequestResponse"
     attempt = 0
