@@ -52,6 +52,10 @@ _KMS_HINT = (
     "function's IAM role was recreated after the function: switch the function to another role "
     "and back, or recreate the function."
 )
+_ASSUME_ROLE_HINT = (
+    "STS refused to assume role_arn; check the role's trust policy, external_id, and that the "
+    "base credentials may call sts:AssumeRole on it"
+)
 _HINTS = {
     "ResourceNotFoundException": (
         "the function or qualifier does not exist in this region and account; check "
@@ -210,6 +214,8 @@ def send(
             break
         except ClientError as exc:
             code, status, request_id = _error_fields(exc.response)
+            if exc.operation_name == "AssumeRole":
+                raise AwsError(code, status, request_id, _ASSUME_ROLE_HINT, operation="AssumeRole") from None
             if code not in RETRYABLE_CODES:
                 raise _aws_error(code, status, request_id, request) from None
             if attempt >= connection.max_attempts:

@@ -9,6 +9,7 @@ Lambda says the function did not run (see ``invoke.py``).
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -44,6 +45,12 @@ class ConnectionSettings:
     connect_timeout: float = DEFAULT_CONNECT_TIMEOUT
     # Attempts in all for calls Lambda refused without running the function.
     max_attempts: int = DEFAULT_MAX_ATTEMPTS
+    # Invoke with a role assumed through STS from the credentials above (or the default
+    # chain). The temporary credentials live in memory only, refreshed before expiry.
+    role_arn: str | None = None
+    role_session_name: str | None = None
+    external_id: str | None = field(default=None, repr=False)
+    role_duration: int | None = None
 
     def __post_init__(self) -> None:
         if self.profile and (self.access_key or self.secret_key or self.session_token):
@@ -62,6 +69,34 @@ class ConnectionSettings:
             raise ValidationError("max_attempts", "must be between 1 and 20")
         if self.endpoint_url is not None and not self.endpoint_url.startswith(("http://", "https://")):
             raise ValidationError("endpoint_url", "must start with http:// or https://")
+        self._validate_role()
+
+    def _validate_role(self) -> None:
+        if self.role_arn is None:
+            for name in ("role_session_name", "external_id", "role_duration"):
+                if getattr(self, name) is not None:
+                    raise ValidationError(name, "needs role_arn")
+            return
+        if not isinstance(self.role_arn, str) or not _ROLE_ARN_RE.fullmatch(self.role_arn):
+            raise ValidationError(
+                "role_arn", "must be an IAM role ARN: arn:<partition>:iam::<12-digit account>:role/<name>"
+            )
+        if self.role_session_name is not None and not _SESSION_NAME_RE.fullmatch(self.role_session_name):
+            raise ValidationError("role_session_name", "must be 2 to 64 characters of [A-Za-z0-9+=,.@_-]")
+        if self.external_id is not None and not _EXTERNAL_ID_RE.fullmatch(self.external_id):
+            raise ValidationError("external_id", "must be 2 to 1224 characters of [A-Za-z0-9+=,.@:/_-]")
+        duration = self.role_duration
+        if duration is not None and (
+            isinstance(duration, bool) or not isinstance(duration, int) or not 900 <= duration <= 43200
+        ):
+            raise ValidationError("role_duration", "must be a whole number of seconds from 900 to 43200")
+
+
+# Patterns of STS AssumeRole's RoleArn, RoleSessionName and ExternalId.
+_ROLE_ARN_RE = re.compile(r"arn:aws[a-zA-Z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}")
+_SESSION_NAME_RE = re.compile(r"[\w+=,.@-]{2,64}")
+_EXTERNAL_ID_RE = re.compile(r"[\w+=,.@:/-]{2,1224}")
+DEFAULT_ROLE_SESSION_NAME = "ephemeral-lambda-invocation"
 
 
 def _require_positive(name: str, value: object) -> None:
@@ -121,6 +156,8 @@ def _create_client(settings: ConnectionSettings) -> LambdaClient:
         raise CredentialsError(
             f"AWS profile '{settings.profile}' was not found in the AWS config or credentials files"
         ) from None
+    if settings.role_arn:
+        session = _assumed_role_session(session, settings, settings.role_arn)
     config = Config(
         read_timeout=settings.read_timeout,
         connect_timeout=settings.connect_timeout,
@@ -142,3 +179,57 @@ def _create_client(settings: ConnectionSettings) -> LambdaClient:
             "region", "is required: set it, or AWS_REGION, or a region in the AWS profile"
         ) from None
     return client
+
+
+def _assumed_role_session(base_session: Any, settings: ConnectionSettings, role_arn: str) -> Any:
+    """A boto3 session that signs with credentials of ``role_arn``, got from ``base_session``.
+
+    botocore's own AssumeRole fetcher and refreshable credentials do the work: STS is
+    called on first use, the result is cached in memory only and refreshed shortly
+    before it expires, under botocore's lock. The STS endpoint follows the usual
+    configuration (AWS_ENDPOINT_URL_STS, the profile's sts endpoint, the regional default).
+    """
+    import boto3.session
+    import botocore.session
+    from botocore.credentials import (
+        AssumeRoleCredentialFetcher,
+        CredentialProvider,
+        DeferredRefreshableCredentials,
+    )
+
+    source_credentials = base_session.get_credentials()
+    if source_credentials is None:
+        raise CredentialsError(
+            "role_arn needs base credentials to call STS AssumeRole: set access_key/secret_key, "
+            "a profile, or the AWS_* environment variables"
+        )
+    extra_args: dict[str, Any] = {"RoleSessionName": settings.role_session_name or DEFAULT_ROLE_SESSION_NAME}
+    if settings.external_id is not None:
+        extra_args["ExternalId"] = settings.external_id
+    if settings.role_duration is not None:
+        extra_args["DurationSeconds"] = settings.role_duration
+    fetcher = AssumeRoleCredentialFetcher(
+        client_creator=base_session.client,
+        source_credentials=source_credentials,
+        role_arn=role_arn,
+        extra_args=extra_args,
+    )
+
+    class RoleCredentials(DeferredRefreshableCredentials):
+        # botocore refreshes 15 (advisory) and 10 (mandatory) minutes before expiry,
+        # which for a 900-second role session would mean an STS call on every invoke.
+        _advisory_refresh_timeout = 120
+        _mandatory_refresh_timeout = 60
+
+    credentials = RoleCredentials(refresh_using=fetcher.fetch_credentials, method="assume-role")
+
+    class AssumedRoleProvider(CredentialProvider):
+        METHOD = "assume-role"
+        CANONICAL_NAME = "ephemeral-assume-role"
+
+        def load(self) -> Any:
+            return credentials
+
+    role_botocore_session = botocore.session.get_session()
+    role_botocore_session.get_component("credential_provider").insert_before("env", AssumedRoleProvider())
+    return boto3.session.Session(botocore_session=role_botocore_session, region_name=base_session.region_name)
