@@ -1,0 +1,25 @@
+"""Invoke AWS Lambda functions from Pulumi programs and keep what they return secret.
+
+- :class:`LambdaInvocation`: a resource that invokes on create and on input changes, with a
+  secret ``result`` stored in state (Terraform's ``aws_lambda_invocation`` semantics).
+- :func:`invoke`: the ephemeral form; runs on every preview/up, stores nothing by itself.
+
+Validation and the AWS call live in ``lambda_invocation_core``; this package only adapts it.
+"""
+
+from __future__ import annotations
+
+from ._common import CREATE_ONLY, CRUD
+from .ephemeral import InvokeResult, invoke
+from .provider import LambdaInvocationProvider
+from .resource import LambdaInvocation, LambdaInvocationArgs
+
+__all__ = [
+    "CREATE_ONLY",
+    "CRUD",
+    "InvokeResult",
+    "LambdaInvocation",
+    "LambdaInvocationArgs",
+    "LambdaInvocationProvider",
+    "invoke",
+]

@@ -1,0 +1,194 @@
+"""``LambdaInvocation``: a resource that invokes a Lambda function and keeps the result secret."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from typing import Any, cast, overload
+
+import pulumi
+import pulumi.dynamic
+
+from ._common import OUTPUT_FIELDS, SECRET_OUTPUTS, client_context_text, payload_text
+from .provider import LambdaInvocationProvider
+
+
+@dataclass
+class LambdaInvocationArgs:
+    """The inputs of a :class:`LambdaInvocation`.
+
+    Every field accepts a plain value or a ``pulumi.Input`` (an Output of another resource).
+    A change to any of them invokes the function again (see the README for which changes
+    replace the resource and which update it).
+    """
+
+    function_name: pulumi.Input[str]
+    """Function name, ``name:qualifier``, partial ARN or full ARN."""
+
+    payload: pulumi.Input[Any]
+    """The event: JSON text (``str``) or a JSON-serializable value, which may contain Inputs.
+    A value is serialized compactly in the program."""
+
+    qualifier: pulumi.Input[str] | None = None
+    """Version or alias to invoke (default: ``$LATEST``)."""
+
+    client_context: pulumi.Input[Any] | None = None
+    """Base64 ClientContext, or a mapping that is JSON-encoded and base64-encoded for you."""
+
+    log_type: pulumi.Input[str] | None = None
+    """``Tail`` to receive the last 4 KB of the execution log in ``log_result``; default ``None``."""
+
+    tenant_id: pulumi.Input[str] | None = None
+    """Tenant id for functions with tenant isolation."""
+
+    triggers: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None
+    """Arbitrary values; any change replaces the resource and invokes again."""
+
+    lifecycle_scope: pulumi.Input[str] | None = None
+    """``CREATE_ONLY`` (default): invoke on create/replace/update. ``CRUD``: also on delete, with
+    ``{terraform_key: {"action": ..., "prev_input": ...}}`` added to the (object) payload."""
+
+    terraform_key: pulumi.Input[str] | None = None
+    """The payload key that carries the lifecycle action in ``CRUD`` scope (default ``tf``)."""
+
+    fail_on_function_error: pulumi.Input[bool] | None = None
+    """Fail the operation when the function fails (default ``True``); when ``False`` the error
+    is reported in ``function_error`` and its details stay in the secret ``result``."""
+
+    region: pulumi.Input[str] | None = None
+    """AWS region; default: the stack's ``aws:region``, then ``AWS_REGION``/the profile."""
+
+    profile: pulumi.Input[str] | None = None
+    """AWS profile; default: the stack's ``aws:profile``, then boto3's default chain."""
+
+    endpoint_url: pulumi.Input[str] | None = None
+    """Lambda endpoint override (a local endpoint, a VPC endpoint)."""
+
+    read_timeout: pulumi.Input[float] | None = None
+    """Seconds to wait for the function's answer (default 960: Lambda's 900 s maximum plus a
+    margin). The invocation is never re-sent after a timeout."""
+
+
+class LambdaInvocation(pulumi.dynamic.Resource, module="lambda_invocation", name="LambdaInvocation"):
+    """Invokes an AWS Lambda function (RequestResponse) when created and when its inputs change.
+
+    ``result``, ``log_result`` and ``result_json`` are secret in state and in every output.
+    Refresh never invokes; destroy invokes only with ``lifecycle_scope="CRUD"``. In preview the
+    outputs are unknown: the function runs during ``pulumi up`` only.
+
+    The type token (``pulumi-python:dynamic/lambda_invocation:LambdaInvocation``) is part of
+    every resource's URN and must not change.
+    """
+
+    @overload
+    def __init__(
+        self,
+        resource_name: str,
+        args: LambdaInvocationArgs,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self,
+        resource_name: str,
+        opts: pulumi.ResourceOptions | None = None,
+        *,
+        function_name: pulumi.Input[str],
+        payload: pulumi.Input[Any],
+        qualifier: pulumi.Input[str] | None = None,
+        client_context: pulumi.Input[Any] | None = None,
+        log_type: pulumi.Input[str] | None = None,
+        tenant_id: pulumi.Input[str] | None = None,
+        triggers: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
+        lifecycle_scope: pulumi.Input[str] | None = None,
+        terraform_key: pulumi.Input[str] | None = None,
+        fail_on_function_error: pulumi.Input[bool] | None = None,
+        region: pulumi.Input[str] | None = None,
+        profile: pulumi.Input[str] | None = None,
+        endpoint_url: pulumi.Input[str] | None = None,
+        read_timeout: pulumi.Input[float] | None = None,
+    ) -> None: ...
+
+    def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None:
+        resource_args, opts = _args_and_opts(args, kwargs)
+        props: dict[str, Any] = {f.name: getattr(resource_args, f.name) for f in fields(resource_args)}
+        props["payload"] = _apply_if_needed(props["payload"], payload_text)
+        props["client_context"] = _apply_if_needed(props["client_context"], client_context_text)
+        for name in OUTPUT_FIELDS:
+            # Outputs exist only when named in the props.
+            props[name] = None
+        super().__init__(LambdaInvocationProvider(), resource_name, props, _with_secret_outputs(opts))
+
+    @property
+    @pulumi.getter
+    def result(self) -> pulumi.Output[str]:
+        """The function's response payload as text (secret)."""
+        return cast("pulumi.Output[str]", pulumi.get(self, "result"))
+
+    @property
+    @pulumi.getter
+    def result_json(self) -> pulumi.Output[Any]:
+        """The response parsed as JSON, or None when it is not JSON (secret).
+
+        Numbers arrive as floats (Pulumi's wire format); parse ``result`` for exact integers."""
+        return cast("pulumi.Output[Any]", pulumi.get(self, "result_json"))
+
+    @property
+    @pulumi.getter
+    def executed_version(self) -> pulumi.Output[str | None]:
+        """The version that ran (``$LATEST`` or a number)."""
+        return cast("pulumi.Output[str | None]", pulumi.get(self, "executed_version"))
+
+    @property
+    @pulumi.getter
+    def function_error(self) -> pulumi.Output[str | None]:
+        """``Unhandled`` (or ``Handled``) when the function failed, else None."""
+        return cast("pulumi.Output[str | None]", pulumi.get(self, "function_error"))
+
+    @property
+    @pulumi.getter
+    def log_result(self) -> pulumi.Output[str | None]:
+        """Base64 tail of the execution log when ``log_type="Tail"``, else None (secret)."""
+        return cast("pulumi.Output[str | None]", pulumi.get(self, "log_result"))
+
+    @property
+    @pulumi.getter
+    def status_code(self) -> pulumi.Output[int]:
+        """The Invoke API's HTTP status (200); does not reflect function errors."""
+        return cast("pulumi.Output[int]", pulumi.get(self, "status_code"))
+
+
+def _args_and_opts(
+    args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> tuple[LambdaInvocationArgs, pulumi.ResourceOptions | None]:
+    """Accept (args[, opts]), (opts, **inputs) and (**inputs[, opts=]), as generated SDKs do."""
+    if len(args) > 2:
+        raise TypeError("LambdaInvocation takes resource_name, args and opts positionally")
+    resource_args = kwargs.pop("args", None)
+    opts = kwargs.pop("opts", None)
+    for value in args:
+        if isinstance(value, LambdaInvocationArgs) and resource_args is None:
+            resource_args = value
+        elif (isinstance(value, pulumi.ResourceOptions) or value is None) and opts is None:
+            opts = value
+        else:
+            raise TypeError(f"unexpected positional argument of type {type(value).__name__}")
+    if resource_args is None:
+        resource_args = LambdaInvocationArgs(**kwargs)
+    elif kwargs:
+        raise TypeError("pass either a LambdaInvocationArgs or keyword arguments, not both")
+    return resource_args, opts
+
+
+def _apply_if_needed(value: Any, convert: Any) -> Any:
+    if value is None or isinstance(value, str):
+        return value
+    return pulumi.Output.from_input(value).apply(convert)
+
+
+def _with_secret_outputs(opts: pulumi.ResourceOptions | None) -> pulumi.ResourceOptions:
+    """The user's options plus our secret outputs; nothing the user set is dropped."""
+    already = set((opts.additional_secret_outputs or []) if opts else [])
+    missing = [name for name in SECRET_OUTPUTS if name not in already]
+    return pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(additional_secret_outputs=missing))
