@@ -1,0 +1,44 @@
+"""Shared pytest wiring. Keep this thin: reusable helpers live in local_lambda/testing.py.
+
+Fixtures:
+  lambda_endpoint  (session)  a local_lambda process serving tests/functions/config.json.
+                   .url, .client(**botocore_config) (fake creds, us-east-1, no retries),
+                   .runtimes(), .runtime_pids(function), .reset(), .logs(), .pid
+  lambda_client    (session)  lambda_endpoint.client()
+  count_file       (function) path (str) of a fresh file for the `count` test function;
+                   local_lambda.testing.count_executions(path) says how often it ran.
+
+Test functions and what they return: tests/functions/common/lambda_handlers.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from local_lambda.testing import RunningEndpoint, running_endpoint
+
+if TYPE_CHECKING:
+    from mypy_boto3_lambda import LambdaClient
+
+FUNCTIONS_CONFIG = Path(__file__).parent / "functions" / "config.json"
+
+
+@pytest.fixture(scope="session")
+def lambda_endpoint() -> Iterator[RunningEndpoint]:
+    """One endpoint for the whole session; stopping it fails the run if a process is left."""
+    with running_endpoint(FUNCTIONS_CONFIG) as endpoint:
+        yield endpoint
+
+
+@pytest.fixture(scope="session")
+def lambda_client(lambda_endpoint: RunningEndpoint) -> LambdaClient:
+    return lambda_endpoint.client()
+
+
+@pytest.fixture
+def count_file(tmp_path: Path) -> str:
+    return str(tmp_path / "count.txt")
