@@ -130,6 +130,31 @@ def invoke(client: LambdaClient, function_name: str, event: Any = None, **kwargs
     )
 
 
+def make_client(url: str, **config: Any) -> LambdaClient:
+    """A boto3 Lambda client for a local endpoint: fake credentials, us-east-1, no retries.
+
+    Keyword arguments go to botocore.config.Config (e.g. read_timeout=5,
+    retries={"mode": "standard", "max_attempts": 3}).
+    """
+    import boto3
+    from botocore.config import Config
+
+    settings: dict[str, Any] = {
+        "retries": {"total_max_attempts": 1},
+        "connect_timeout": 5,
+        "read_timeout": 120,
+    }
+    settings.update(config)
+    return boto3.client(
+        "lambda",
+        endpoint_url=url,
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+        config=Config(**settings),
+    )
+
+
 @dataclass
 class RunningEndpoint:
     """A local_lambda process started by `running_endpoint`."""
@@ -146,28 +171,8 @@ class RunningEndpoint:
         return self.process.pid
 
     def client(self, **config: Any) -> LambdaClient:
-        """A boto3 Lambda client for this endpoint: fake credentials, us-east-1, no retries.
-
-        Keyword arguments go to botocore.config.Config (e.g. read_timeout=5,
-        retries={"mode": "standard", "max_attempts": 3}).
-        """
-        import boto3
-        from botocore.config import Config
-
-        settings: dict[str, Any] = {
-            "retries": {"total_max_attempts": 1},
-            "connect_timeout": 5,
-            "read_timeout": 120,
-        }
-        settings.update(config)
-        return boto3.client(
-            "lambda",
-            endpoint_url=self.url,
-            region_name="us-east-1",
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
-            config=Config(**settings),
-        )
+        """make_client(self.url, **config)."""
+        return make_client(self.url, **config)
 
     def _local(self, method: str, path: str) -> Any:
         request = urllib.request.Request(
