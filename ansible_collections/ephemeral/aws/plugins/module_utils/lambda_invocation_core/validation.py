@@ -65,7 +65,7 @@ class InvocationRequest:
     @property
     def effective_qualifier(self) -> str:
         """The qualifier the call targets: the one in the name, the parameter, or $LATEST."""
-        _, in_name = split_qualifier(self.function_name)
+        in_name = split_qualifier(self.function_name)[1]
         return in_name or self.qualifier or "$LATEST"
 
     def to_boto3_kwargs(self) -> dict[str, Any]:
@@ -128,7 +128,7 @@ def validate_function_name(function_name: object) -> str:
 
 def validate_qualifier(qualifier: object, function_name: str) -> str | None:
     """Return the Qualifier parameter to send (None when the name already carries it)."""
-    _, in_name = split_qualifier(function_name)
+    in_name = split_qualifier(function_name)[1]
     if qualifier is None or qualifier == "":
         return None
     if not isinstance(qualifier, str):
