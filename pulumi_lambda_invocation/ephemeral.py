@@ -120,7 +120,10 @@ def invoke(
         # of the program (other resources) moving meanwhile.
         return asyncio.get_running_loop().run_in_executor(None, call)
 
-    return pulumi.Output.secret(inputs.apply(start))
+    # Secret before the apply, not after: Output.secret() re-wraps a dict value deeply, which
+    # would turn the InvokeResult back into a plain dict without attributes.
+    secret_inputs: pulumi.Output[dict[str, Any]] = pulumi.Output.secret(inputs)
+    return secret_inputs.apply(start)
 
 
 def _invoke_now(

@@ -131,7 +131,8 @@ class LambdaInvocation(pulumi.dynamic.Resource, module="lambda_invocation", name
     def result_json(self) -> pulumi.Output[Any]:
         """The response parsed as JSON, or None when it is not JSON (secret).
 
-        Numbers arrive as floats (Pulumi's wire format); parse ``result`` for exact integers."""
+        It travels through Pulumi's property format, which has no integers (``1`` arrives as
+        ``1.0``) and drops keys whose value is null: parse ``result`` for the exact document."""
         return cast("pulumi.Output[Any]", pulumi.get(self, "result_json"))
 
     @property
