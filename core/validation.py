@@ -69,11 +69,10 @@ class InvocationRequest:
 
     def to_boto3_kwargs(self) -> dict[str, Any]:
         """Keyword arguments for ``lambda_client.invoke`` (without InvocationType)."""
-        kwargs: dict[str, Any] = {
-            "FunctionName": self.function_name,
-            "Payload": self.payload,
-            "LogType": self.log_type,
-        }
+        kwargs: dict[str, Any] = {"FunctionName": self.function_name, "Payload": self.payload}
+        # "None" is the API's default; each extra header costs time on every call.
+        if self.log_type != "None":
+            kwargs["LogType"] = self.log_type
         if self.qualifier is not None:
             kwargs["Qualifier"] = self.qualifier
         if self.client_context is not None:

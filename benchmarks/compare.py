@@ -1,0 +1,171 @@
+"""Side-by-side benchmarks: the core against plain boto3 on the local Lambda endpoint.
+
+    .venv/bin/python benchmarks/compare.py [--quick]
+
+Runs are interleaved (core, boto3, core, boto3, ...) on one warm endpoint so that machine
+noise hits both sides alike; the table gives medians and the core/boto3 ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import boto3  # noqa: E402
+from botocore.config import Config  # noqa: E402
+
+import lambda_invocation_core as core  # noqa: E402
+from local_lambda.testing import running_endpoint  # noqa: E402
+
+CONFIG = ROOT / "tests/functions/config.json"
+
+
+def raw_client(url: str) -> Any:
+    """A boto3 client with the core's settings, so only the core's own work differs."""
+    return boto3.session.Session().client(
+        "lambda",
+        region_name="us-east-1",
+        endpoint_url=url,
+        aws_access_key_id="AKIDLOCAL",
+        aws_secret_access_key="local",
+        config=Config(
+            read_timeout=core.DEFAULT_READ_TIMEOUT,
+            connect_timeout=core.DEFAULT_CONNECT_TIMEOUT,
+            retries={"mode": "standard", "total_max_attempts": 1},
+            tcp_keepalive=True,
+        ),
+    )
+
+
+def settings(url: str) -> core.ConnectionSettings:
+    return core.ConnectionSettings(
+        region="us-east-1", access_key="AKIDLOCAL", secret_key="local", endpoint_url=url
+    )
+
+
+def timed(action: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    action()
+    return time.perf_counter() - started
+
+
+def interleaved(
+    pairs: dict[str, Callable[[], object]], rounds: int, warmup: int = 5
+) -> dict[str, list[float]]:
+    for _ in range(warmup):
+        for action in pairs.values():
+            action()
+    samples: dict[str, list[float]] = {name: [] for name in pairs}
+    for index in range(rounds):
+        # Alternate which side goes first, so neither always gets the warmer turn.
+        order = list(pairs.items()) if index % 2 == 0 else list(reversed(pairs.items()))
+        for name, action in order:
+            samples[name].append(timed(action))
+    return samples
+
+
+def row(label: str, ours: list[float], theirs: list[float], goal: str) -> str:
+    ours_median, theirs_median = statistics.median(ours), statistics.median(theirs)
+    ratio = ours_median / theirs_median
+    return (
+        f"| {label} | {ours_median * 1e3:.2f} ms | {theirs_median * 1e3:.2f} ms | {ratio:.3f} "
+        f"({(ratio - 1) * 100:+.1f} %) | {goal} |"
+    )
+
+
+def bench_core_vs_boto3(url: str, quick: bool) -> list[str]:
+    client = raw_client(url)
+    connection = settings(url)
+    lines = []
+    for label, size, rounds, goal in (
+        ("1 KB payload, warm", 1024, 60 if quick else 300, "<= +5 %"),
+        ("1 MB payload, warm", 1024 * 1024, 10 if quick else 40, "<= +10 %"),
+    ):
+        event = {"blob": "x" * (size - 12)}
+
+        def through_core(event: dict[str, str] = event) -> object:
+            return core.invoke("echo", event, connection=connection).result
+
+        def through_boto3(event: dict[str, str] = event) -> object:
+            response = client.invoke(FunctionName="echo", Payload=json.dumps(event).encode())
+            return response["Payload"].read().decode()
+
+        samples = interleaved({"core": through_core, "boto3": through_boto3}, rounds)
+        lines.append(row(label, samples["core"], samples["boto3"], goal))
+    return lines
+
+
+def bench_loops(url: str, quick: bool) -> list[str]:
+    """100 invocations in one process, client creation included (paid once on both sides)."""
+    count = 100
+
+    def core_loop() -> object:
+        core.clear_client_cache()
+        connection = settings(url)
+        return [core.invoke("echo", {"i": i}, connection=connection) for i in range(count)]
+
+    def boto3_loop() -> object:
+        client = raw_client(url)
+        return [
+            client.invoke(FunctionName="echo", Payload=json.dumps({"i": i}).encode())["Payload"].read()
+            for i in range(count)
+        ]
+
+    samples = interleaved({"core": core_loop, "boto3": boto3_loop}, 3 if quick else 9, warmup=1)
+    return [row(f"{count} invocations in a loop (total)", samples["core"], samples["boto3"], "<= +10 %")]
+
+
+def bench_imports() -> list[str]:
+    def import_time(statement: str) -> float:
+        runs = []
+        for _ in range(5):
+            started = time.perf_counter()
+            subprocess.run([sys.executable, "-c", statement], check=True)
+            runs.append(time.perf_counter() - started)
+        return statistics.median(runs)
+
+    baseline = import_time("pass")
+    lines = []
+    for ours, theirs in (
+        ("import lambda_invocation_core", "import boto3"),
+        ("import lambda_invocation_core, boto3", "import boto3"),
+    ):
+        ours_s, theirs_s = import_time(ours) - baseline, import_time(theirs) - baseline
+        lines.append(
+            f"| cold: `{ours}` vs `{theirs}` | {ours_s * 1e3:.0f} ms | {theirs_s * 1e3:.0f} ms | "
+            f"{ours_s / theirs_s:.3f} | informational |"
+        )
+    return lines
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer rounds (a smoke run)")
+    args = parser.parse_args()
+    print(
+        f"# benchmarks {time.strftime('%Y-%m-%d %H:%M')} on {platform.node()} "
+        f"({platform.machine()}, Python {platform.python_version()}, boto3 {boto3.__version__})"
+    )
+    print("| case | ours (median) | compared (median) | ratio | goal |")
+    print("|---|---|---|---|---|")
+    with running_endpoint(CONFIG) as endpoint:
+        for line in bench_core_vs_boto3(endpoint.url, args.quick) + bench_loops(endpoint.url, args.quick):
+            print(line, flush=True)
+    for line in bench_imports():
+        print(line, flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
