@@ -1,0 +1,188 @@
+"""Faults and load against the real local endpoint: never twice, always a clear error."""
+
+from __future__ import annotations
+
+import ssl
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import pytest
+from fault_tools import TALLY, Relay
+
+import lambda_invocation_core as core
+from local_lambda.testing import RunningEndpoint, count_executions
+
+
+def connection(url: str, **overrides: Any) -> core.ConnectionSettings:
+    values: dict[str, Any] = {
+        "region": "us-east-1",
+        "access_key": "AKIDLOCAL",
+        "secret_key": "local-secret",
+        "endpoint_url": url,
+        "read_timeout": 30.0,
+        "connect_timeout": 2.0,
+    }
+    values.update(overrides)
+    return core.ConnectionSettings(**values)
+
+
+def executions_by_tag(path: Path) -> dict[str, int]:
+    tags: dict[str, int] = {}
+    if path.exists():
+        for line in path.read_text().splitlines():
+            tag = line.split(" ", 1)[1]
+            tags[tag] = tags.get(tag, 0) + 1
+    return tags
+
+
+def test_throttling_storm(fault_endpoint: RunningEndpoint, tmp_path: Path) -> None:
+    """Reserved concurrency 2, 16 concurrent callers: each call succeeds once or is refused clearly."""
+    count_file = tmp_path / "storm.txt"
+    settings = connection(fault_endpoint.url)
+
+    def call(index: int) -> str:
+        try:
+            core.invoke(
+                "storm-count",
+                {"count_file": str(count_file), "seconds": 0.2, "tag": f"call-{index}"},
+                fail_on_function_error=True,
+                connection=settings,
+            )
+        except core.ThrottledError as error:
+            assert error.code == "TooManyRequestsException" and error.http_status == 429
+            assert "Gave up after 5 attempts" in str(error)
+            return "throttled"
+        return "ok"
+
+    with ThreadPoolExecutor(16) as pool:
+        outcomes = list(pool.map(call, range(16)))
+    time.sleep(0.5)
+    executed = executions_by_tag(count_file)
+    succeeded = {f"call-{index}" for index, outcome in enumerate(outcomes) if outcome == "ok"}
+    TALLY["calls made"] += 16
+    TALLY["executions counted"] += sum(executed.values())
+    TALLY["storm: calls that succeeded"] += len(succeeded)
+    TALLY["storm: calls refused after bounded retries"] += outcomes.count("throttled")
+    # Every success ran exactly once; a refused call never ran.
+    assert set(executed) == succeeded
+    assert all(times == 1 for times in executed.values())
+    assert len(succeeded) >= 2  # the storm is survivable: retries got calls through
+
+
+def test_read_timeout_runs_once(fault_endpoint: RunningEndpoint, tmp_path: Path) -> None:
+    count_file = tmp_path / "slow.txt"
+    with pytest.raises(core.InvocationTimeoutError) as caught:
+        core.invoke(
+            "count",
+            {"count_file": str(count_file), "seconds": 2, "tag": "slow"},
+            connection=connection(fault_endpoint.url, read_timeout=0.5),
+        )
+    assert "may still be running" in str(caught.value)
+    time.sleep(2.5)
+    TALLY["calls made"] += 1
+    TALLY["faults injected: read timeout"] += 1
+    TALLY["executions counted"] += count_executions(count_file)
+    assert count_executions(count_file) == 1
+
+
+def test_connection_dropped_after_send_runs_once(fault_endpoint: RunningEndpoint, tmp_path: Path) -> None:
+    relay = Relay(urlparse(fault_endpoint.url).port or 0, drop_response=True)
+    count_file = tmp_path / "dropped.txt"
+    try:
+        with pytest.raises(core.ConnectionLostError) as caught:
+            core.invoke(
+                "count",
+                {"count_file": str(count_file), "tag": "dropped"},
+                connection=connection(f"http://127.0.0.1:{relay.port}"),
+            )
+    finally:
+        relay.close()
+    assert "may have run" in str(caught.value)
+    time.sleep(0.5)
+    TALLY["calls made"] += 1
+    TALLY["executions counted"] += count_executions(count_file)
+    assert relay.faults == 1
+    assert count_executions(count_file) == 1
+
+
+def test_endpoint_down_is_clear_and_fast() -> None:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    started = time.monotonic()
+    with pytest.raises(core.EndpointUnreachableError, match="connection refused or name not resolved"):
+        core.invoke("echo", {}, connection=connection(f"http://127.0.0.1:{port}"))
+    TALLY["faults injected: endpoint down"] += 1
+    assert time.monotonic() - started < 3
+
+
+def test_dns_failure_is_clear_and_fast() -> None:
+    started = time.monotonic()
+    with pytest.raises(core.EndpointUnreachableError, match="was not sent"):
+        core.invoke("echo", {}, connection=connection("https://lambda.does-not-exist.invalid"))
+    TALLY["faults injected: DNS failure"] += 1
+    assert time.monotonic() - started < 5
+
+
+@pytest.fixture(scope="module")
+def tls_relay(fault_endpoint: RunningEndpoint, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    trustme = pytest.importorskip("trustme")
+    authority = trustme.CA()
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("127.0.0.1").configure_cert(server_context)
+    ca_path = tmp_path_factory.mktemp("tls") / "ca.pem"
+    authority.cert_pem.write_to_path(str(ca_path))
+    relay = Relay(urlparse(fault_endpoint.url).port or 0, tls=server_context)
+    yield f"https://127.0.0.1:{relay.port}", str(ca_path)
+    relay.close()
+
+
+def test_untrusted_certificate_is_clear_and_fast(tls_relay: tuple[str, str]) -> None:
+    url, _ = tls_relay
+    started = time.monotonic()
+    with pytest.raises(core.EndpointUnreachableError, match="TLS handshake"):
+        core.invoke("echo", {}, connection=connection(url))
+    TALLY["faults injected: untrusted TLS certificate"] += 1
+    assert time.monotonic() - started < 3
+
+
+def test_ca_bundle_makes_the_same_endpoint_work(tls_relay: tuple[str, str]) -> None:
+    url, ca_path = tls_relay
+    outcome = core.invoke("echo", {"via": "tls"}, connection=connection(url, verify=ca_path))
+    TALLY["calls made"] += 1
+    assert outcome.result_json["event"] == {"via": "tls"}
+
+
+def test_plain_http_to_a_tls_port_is_clear(tls_relay: tuple[str, str]) -> None:
+    url, _ = tls_relay
+    started = time.monotonic()
+    with pytest.raises(core.LambdaInvocationError):
+        core.invoke("echo", {}, connection=connection(url.replace("https://", "http://"), read_timeout=3.0))
+    TALLY["faults injected: wrong protocol"] += 1
+    assert time.monotonic() - started < 5
+
+
+@pytest.mark.slow
+def test_invocation_longer_than_botocore_default_read_timeout(
+    fault_endpoint: RunningEndpoint, tmp_path: Path
+) -> None:
+    """65 s: past botocore's 60 s default that makes plain boto3 send the invoke again."""
+    count_file = tmp_path / "long.txt"
+    started = time.monotonic()
+    outcome = core.invoke(
+        "count",
+        {"count_file": str(count_file), "seconds": 65, "tag": "long"},
+        fail_on_function_error=True,
+        connection=connection(fault_endpoint.url, read_timeout=core.DEFAULT_READ_TIMEOUT),
+    )
+    assert time.monotonic() - started >= 65
+    assert outcome.result_json["count"] == 1
+    time.sleep(0.5)
+    TALLY["calls made"] += 1
+    TALLY["executions counted"] += count_executions(count_file)
+    assert count_executions(count_file) == 1
