@@ -1,0 +1,318 @@
+"""Pulumi's real Python provider host (``python -u -m pulumi.dynamic``), driven over gRPC.
+
+The host runs in its own process from a neutral directory, so it imports the provider
+class from the *installed* package, exactly as it does under the Pulumi CLI. The requests
+are the ones the engine sends (Configure with the stack's ``aws:region``, Check, Diff,
+Create, Read, Update, Delete) with secrets already stripped, carrying the ``__provider``
+that a real ``LambdaInvocation`` serialized.
+"""
+
+from __future__ import annotations
+
+import base64
+import filecmp
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import dill  # type: ignore[import-untyped]
+import grpc
+import pytest
+from conftest import PLANTED, REGION
+from google.protobuf import json_format, struct_pb2
+from pulumi.runtime import rpc
+from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
+from pulumi_test_engine import PROVIDER_KEY, TestEngine
+
+import pulumi_lambda_invocation
+from local_lambda.testing import RunningEndpoint, count_executions
+from pulumi_lambda_invocation import LambdaInvocation
+
+URN = "urn:pulumi:test::lambda-invocation::pulumi-python:dynamic/lambda_invocation:LambdaInvocation::inv"
+SECRET_MARKER = "host-payload-marker-77e1"
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _struct(values: dict[str, Any]) -> struct_pb2.Struct:
+    struct = struct_pb2.Struct()
+    struct.update(values)
+    return struct
+
+
+def _dict(struct: struct_pb2.Struct) -> dict[str, Any]:
+    return json_format.MessageToDict(struct)
+
+
+class Host:
+    """A running provider host and everything it answered (for the leak checks)."""
+
+    def __init__(self, stub: provider_pb2_grpc.ResourceProviderStub) -> None:
+        self.stub = stub
+        self.answers: list[bytes] = []
+
+    def call(self, method: str, request: Any) -> Any:
+        try:
+            response = getattr(self.stub, method)(request, timeout=60)
+        except grpc.RpcError as exc:
+            self.answers.append(str(exc.details()).encode())
+            raise
+        self.answers.append(response.SerializeToString())
+        return response
+
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> Any:
+        return self.call("Check", provider_pb2.CheckRequest(urn=URN, olds=_struct(olds), news=_struct(news)))
+
+    def create(self, props: dict[str, Any]) -> Any:
+        return self.call("Create", provider_pb2.CreateRequest(urn=URN, properties=_struct(props)))
+
+    def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> Any:
+        request = provider_pb2.DiffRequest(id=id_, urn=URN, olds=_struct(olds), news=_struct(news))
+        return self.call("Diff", request)
+
+
+@pytest.fixture(scope="module")
+def serialized_provider() -> str:
+    """The __provider a real LambdaInvocation sends to the engine (from a preview)."""
+
+    def program() -> None:
+        LambdaInvocation("inv", function_name="echo", payload={"k": "v"})
+
+    run = TestEngine({"aws:region": REGION}).preview(program)
+    inputs = rpc.deserialize_properties(run.requests["inv"].object)
+    assert rpc.is_rpc_secret(inputs[PROVIDER_KEY])
+    value = rpc.unwrap_rpc_secret(inputs[PROVIDER_KEY])
+    assert isinstance(value, str)
+    return value
+
+
+@pytest.fixture
+def host(tmp_path: Path, aws_environment: None) -> Iterator[Host]:
+    installed = _installed_package_dir(tmp_path)
+    stale = [
+        source.name
+        for source in (REPO / "pulumi_lambda_invocation").glob("*.py")
+        if not filecmp.cmp(source, installed / source.name, shallow=False)
+    ]
+    if stale:
+        pytest.fail(f"the installed package differs from the source {stale}: run scripts/bootstrap.sh")
+    process = subprocess.Popen(
+        [sys.executable, "-u", "-m", "pulumi.dynamic"],
+        cwd=tmp_path,  # a neutral directory: the provider comes from site-packages
+        env={**os.environ, "PULUMI_PROJECT": "lambda-invocation"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        assert process.stdout is not None
+        port = int(process.stdout.readline().decode().strip())
+        channel = grpc.insecure_channel(f"127.0.0.1:{port}")
+        grpc.channel_ready_future(channel).result(timeout=20)
+        yield Host(provider_pb2_grpc.ResourceProviderStub(channel))
+        channel.close()
+    finally:
+        process.terminate()
+        _, stderr = process.communicate(timeout=20)
+        for planted in PLANTED:
+            assert planted.encode() not in stderr
+
+
+def _installed_package_dir(neutral: Path) -> Path:
+    """Where the provider host will import the package from (tests import the source tree)."""
+    code = "import os, pulumi_lambda_invocation as p; print(os.path.dirname(p.__file__))"
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=neutral,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return Path(out.stdout.strip())
+
+
+def _configure(host: Host, region: str = REGION) -> None:
+    response = host.call(
+        "Configure",
+        provider_pb2.ConfigureRequest(
+            args=_struct({"aws:region": region}), variables={"aws:region": region}, acceptSecrets=True
+        ),
+    )
+    assert response.acceptSecrets is False  # so the engine strips secrets before calling
+
+
+def test_lifecycle_through_the_provider_host(
+    host: Host, serialized_provider: str, lambda_endpoint: RunningEndpoint, count_file: str
+) -> None:
+    _configure(host)
+    news = {
+        PROVIDER_KEY: serialized_provider,
+        "function_name": "count",
+        "payload": json.dumps({"count_file": count_file, "tag": "one", "marker": SECRET_MARKER}),
+        "lifecycle_scope": "CRUD",
+        "log_type": "Tail",
+        "endpoint_url": lambda_endpoint.url,
+    }
+    checked = host.check({}, news)
+    assert list(checked.failures) == []
+    inputs = _dict(checked.inputs)
+    assert inputs["terraform_key"] == "tf" and inputs["fail_on_function_error"] is True
+
+    created = host.create(inputs)
+    assert len(created.id) == 32 and SECRET_MARKER not in created.id
+    outs = _dict(created.properties)
+    assert json.loads(outs["result"])["count"] == 1
+    assert outs["result_json"]["count"] == 1
+    assert outs["executed_version"] == "$LATEST"
+    assert outs["status_code"] == 200
+    assert "count executions=1" in base64.b64decode(outs["log_result"]).decode()
+    assert "function_error" not in outs
+    assert outs[PROVIDER_KEY] == serialized_provider
+    assert count_executions(count_file) == 1
+
+    # An unchanged program: Diff says nothing changed; refresh (Read) never invokes.
+    same = host.diff(created.id, outs, host_inputs(host, outs, news))
+    assert same.changes == provider_pb2.DiffResponse.DIFF_NONE
+    read = host.call("Read", provider_pb2.ReadRequest(id=created.id, urn=URN, properties=_struct(outs)))
+    assert read.id == created.id and _dict(read.properties) == outs
+    assert count_executions(count_file) == 1
+
+    # A new payload in CRUD scope: an update that tells the function so.
+    news2 = {**news, "payload": json.dumps({"count_file": count_file, "tag": "two"})}
+    inputs2 = host_inputs(host, outs, news2)
+    changed = host.diff(created.id, outs, inputs2)
+    assert changed.changes == provider_pb2.DiffResponse.DIFF_SOME
+    assert list(changed.replaces) == []
+    updated = host.call(
+        "Update",
+        provider_pb2.UpdateRequest(id=created.id, urn=URN, olds=_struct(outs), news=_struct(inputs2)),
+    )
+    outs2 = _dict(updated.properties)
+    assert json.loads(outs2["result"])["count"] == 2
+    assert count_executions(count_file) == 2
+
+    # Triggers replace.
+    triggered = host.diff(created.id, outs2, host_inputs(host, outs2, {**news2, "triggers": {"run": "2"}}))
+    assert list(triggered.replaces) == ["triggers"]
+
+    # Destroy in CRUD scope invokes once more.
+    host.call("Delete", provider_pb2.DeleteRequest(id=created.id, urn=URN, properties=_struct(outs2)))
+    assert count_executions(count_file) == 3
+
+    _assert_no_leak(host, serialized_provider)
+
+
+def host_inputs(host: Host, olds: dict[str, Any], news: dict[str, Any]) -> dict[str, Any]:
+    checked = host.check(olds, news)
+    assert list(checked.failures) == []
+    return _dict(checked.inputs)
+
+
+def test_check_failures_name_the_field_and_never_the_value(host: Host, serialized_provider: str) -> None:
+    _configure(host)
+    checked = host.check(
+        {},
+        {
+            PROVIDER_KEY: serialized_provider,
+            "function_name": SECRET_MARKER + " !",
+            "payload": "{" + SECRET_MARKER,
+            "client_context": SECRET_MARKER + "!",
+            "qualifier": "has space",
+            "endpoint_url": "ftp://example.com",
+            "fail_on_function_error": "yes",
+        },
+    )
+    failures = {f.property: f.reason for f in checked.failures}
+    assert set(failures) == {
+        "function_name",
+        "payload",
+        "client_context",
+        "qualifier",
+        "endpoint_url",
+        "fail_on_function_error",
+    }
+    assert failures["payload"].startswith("must be valid JSON text")
+    # The inputs go back to the engine as given; the failures never repeat a value.
+    assert all(SECRET_MARKER not in reason for reason in failures.values())
+
+
+def test_check_in_preview_skips_unknown_inputs(host: Host, serialized_provider: str) -> None:
+    _configure(host)
+    checked = host.check(
+        {},
+        {
+            PROVIDER_KEY: serialized_provider,
+            "function_name": rpc.UNKNOWN,
+            "payload": rpc.UNKNOWN,
+            "log_type": "Loud",
+        },
+    )
+    assert [(f.property, f.reason) for f in checked.failures] == [("log_type", "must be 'None' or 'Tail'")]
+
+
+def test_errors_reach_the_engine_without_secrets(
+    host: Host, serialized_provider: str, lambda_endpoint: RunningEndpoint
+) -> None:
+    _configure(host)
+    base = {PROVIDER_KEY: serialized_provider, "endpoint_url": lambda_endpoint.url}
+    with pytest.raises(grpc.RpcError) as missing:
+        host.create({**base, "function_name": "no-such-function", "payload": json.dumps([SECRET_MARKER])})
+    assert "ResourceNotFoundException" in str(missing.value.details())
+    with pytest.raises(grpc.RpcError) as failed:
+        host.create({**base, "function_name": "fail", "payload": json.dumps({"message": SECRET_MARKER})})
+    details = str(failed.value.details())
+    assert "FunctionError" in details and "ValueError" in details
+    for text in (str(missing.value.details()), details):
+        assert SECRET_MARKER not in text
+    _assert_no_leak(host, serialized_provider)
+
+
+def test_region_is_required_without_stack_config(host: Host, serialized_provider: str) -> None:
+    host.call("Configure", provider_pb2.ConfigureRequest(args=_struct({}), acceptSecrets=True))
+    with pytest.raises(grpc.RpcError) as failed:
+        host.create({PROVIDER_KEY: serialized_provider, "function_name": "echo", "payload": "{}"})
+    assert "region: is required" in str(failed.value.details())
+
+
+def test_concurrent_creates(host: Host, serialized_provider: str, lambda_endpoint: RunningEndpoint) -> None:
+    _configure(host)
+
+    def create(index: int) -> tuple[str, Any]:
+        response = host.create(
+            {
+                PROVIDER_KEY: serialized_provider,
+                "function_name": "sleep",
+                "payload": json.dumps({"seconds": 0.3, "index": index}),
+                "endpoint_url": lambda_endpoint.url,
+            }
+        )
+        return response.id, _dict(response.properties)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(create, range(4)))
+    assert len({id_ for id_, _ in results}) == 4
+    assert all(outs["status_code"] == 200 for _, outs in results)
+    started = [json.loads(outs["result"])["started"] for _, outs in results]
+    assert max(started) - min(started) < 0.3  # ran side by side, not one after another
+    _assert_no_leak(host, serialized_provider)
+
+
+def _assert_no_leak(host: Host, serialized_provider: str) -> None:
+    raw = base64.b64decode(serialized_provider)
+    everything = b"".join(host.answers) + raw + serialized_provider.encode()
+    for planted in PLANTED:
+        assert planted.encode() not in everything, planted
+
+
+def test_serialized_provider_is_a_small_reference(serialized_provider: str) -> None:
+    raw = base64.b64decode(serialized_provider)
+    assert len(serialized_provider) <= 120
+    assert b"pulumi_lambda_invocation.provider" in raw
+    # A reference: nothing but the module and the class name, no code, no state.
+    assert raw.count(b"\x8c") == 2, raw
+    provider = dill.loads(raw)
+    assert type(provider) is pulumi_lambda_invocation.LambdaInvocationProvider
+    assert vars(provider) == {}
