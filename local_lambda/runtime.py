@@ -65,6 +65,10 @@ _SIGNAL_TEXT = {
 }
 
 
+class RuntimeGone(Exception):
+    """The process died while idle, before it was given the invocation."""
+
+
 @dataclass(frozen=True)
 class Outcome:
     """What the Invoke API returns: payload, X-Amz-Function-Error, and the invocation log."""
@@ -340,7 +344,7 @@ class Runtime:
         timed_out = False
         with self._cond:
             if self._dead or self.busy:
-                raise RuntimeError("runtime is not available")
+                raise RuntimeGone()
             self._pending = inv
             self._cond.notify_all()
             init_deadline = time.monotonic() + INIT_TIMEOUT
@@ -386,6 +390,8 @@ class Runtime:
         if self._init_ms is not None:
             report += f"Init Duration: {self._init_ms:.2f} ms\t"
             self._init_ms = None
+        if captured and not captured.endswith(b"\n"):
+            captured += b"\n"  # print(..., end="") must not glue onto the END line
         start_line = f"START RequestId: {rid} Version: {self.spec.version}\n".encode()
         tail = f"{note}END RequestId: {rid}\n{report}\n".encode()
         inv.outcome = Outcome(payload, function_error, start_line + captured + tail)

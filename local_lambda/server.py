@@ -184,11 +184,18 @@ class _InvokeHandler(httpio.Handler):
                 raise ApiError(404, "UnknownOperationException", "Unknown operation: POST " + url.path)
             self._invoke(request_id, unquote(match[1]), parse_qs(url.query))
         except ApiError as exc:
-            self.send_json(
-                exc.status,
-                exc.document,
-                [("x-amzn-ErrorType", exc.error_type), ("x-amzn-RequestId", request_id)],
+            self._send_error(exc, request_id)
+        except Exception as exc:  # a bug here must still give the client an AWS-shaped answer
+            self.close_connection = True
+            error = ApiError(
+                500, "ServiceException", f"local_lambda internal error: {exc!r}", fault="Service"
             )
+            self._send_error(error, request_id)
+            raise
+
+    def _send_error(self, exc: ApiError, request_id: str) -> None:
+        headers = [("x-amzn-ErrorType", exc.error_type), ("x-amzn-RequestId", request_id)]
+        self.send_json(exc.status, exc.document, headers)
 
     def do_GET(self) -> None:
         path = urlsplit(self.path).path

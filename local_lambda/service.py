@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from .config import Config, FunctionSpec, VersionSpec
-from .runtime import Invocation, Outcome, Runtime, RuntimeSettings
+from .runtime import Invocation, Outcome, Runtime, RuntimeGone, RuntimeSettings
 
 RESERVED_LIMIT = "ReservedFunctionConcurrentInvocationLimitExceeded"
 ACCOUNT_LIMIT = "ConcurrentInvocationLimitExceeded"
@@ -54,8 +54,12 @@ class Service:
 
     def invoke(self, function: FunctionSpec, version: VersionSpec, inv: Invocation) -> Outcome:
         """Run one invocation; raises Throttled or Closed before anything runs."""
-        with self.runtime_for(function, version) as runtime:
-            return runtime.run(inv)
+        while True:
+            with self.runtime_for(function, version) as runtime:
+                try:
+                    return runtime.run(inv)
+                except RuntimeGone:
+                    continue  # an idle process died under us: take another one
 
     def invoke_when_possible(
         self, function: FunctionSpec, version: VersionSpec, inv: Invocation

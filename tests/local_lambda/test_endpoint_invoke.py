@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import signal
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -338,3 +339,11 @@ def test_unknown_path_is_aws_shaped(lambda_endpoint: RunningEndpoint) -> None:
         urllib.request.urlopen(lambda_endpoint.url + "/2015-03-31/functions/echo", timeout=5)
     assert caught.value.code == 404
     assert caught.value.headers["x-amzn-ErrorType"] == "UnknownOperationException"
+
+
+def test_idle_runtime_killed_from_outside_is_replaced(lambda_client: LambdaClient) -> None:
+    pid = invoke(lambda_client, "crash", {"crash": False}).payload["pid"]
+    os.kill(pid, signal.SIGKILL)
+    after = invoke(lambda_client, "crash", {"crash": False})
+    assert after.function_error is None
+    assert after.payload["pid"] != pid
