@@ -107,6 +107,8 @@ def _display(value: Any) -> Any:
         return {k: _display(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_display(v) for v in value]
+    if isinstance(value, float) and value.is_integer():
+        return int(value)  # the wire format has no integers; the CLI shows them as such
     return value
 
 
