@@ -19,8 +19,13 @@ HEADER = "# GENERATED from core/{name} by scripts/sync_module_utils.py: edit cor
 
 
 def expected_files() -> dict[str, str]:
+    # The copy's __init__.py stays empty: ansible-test sanity (empty-init, ansible-core
+    # 2.17/2.18) requires empty __init__.py files under plugins/module_utils, so Ansible code
+    # imports the copy's submodules (.client, .errors, .invoke, .validation).
     return {
-        path.name: HEADER.format(name=path.name) + path.read_text(encoding="utf-8")
+        path.name: ""
+        if path.name == "__init__.py"
+        else HEADER.format(name=path.name) + path.read_text(encoding="utf-8")
         for path in sorted(SOURCE.glob("*.py"))
     }
 
