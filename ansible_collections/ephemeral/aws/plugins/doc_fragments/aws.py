@@ -1,0 +1,215 @@
+# Copyright: Contributors to the ephemeral.aws collection
+# Apache License 2.0 (see https://www.apache.org/licenses/LICENSE-2.0) or, at your option,
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: Apache-2.0 OR GPL-3.0-or-later
+"""AWS connection options of ephemeral.aws, named, aliased and read from the environment as in
+amazon.aws (the collection does not depend on amazon.aws).
+
+DOCUMENTATION is for modules (environment fallbacks are described in the text, as modules
+read them on the target); PLUGINS is for controller-side plugins (env and vars entries).
+If you update one, update the other, and plugins/module_utils/common.py.
+"""
+
+from __future__ import annotations
+
+
+class ModuleDocFragment:
+    DOCUMENTATION = r"""
+options:
+  access_key:
+    description:
+      - AWS access key ID.
+      - The E(AWS_ACCESS_KEY_ID) or E(AWS_ACCESS_KEY) environment variables may also be used,
+        in decreasing order of preference.
+      - The O(access_key) and O(profile) options are mutually exclusive.
+    type: str
+    aliases: [aws_access_key_id, aws_access_key]
+  secret_key:
+    description:
+      - AWS secret access key.
+      - The E(AWS_SECRET_ACCESS_KEY) or E(AWS_SECRET_KEY) environment variables may also be used,
+        in decreasing order of preference.
+      - The O(secret_key) and O(profile) options are mutually exclusive.
+      - Ansible replaces this value with C(********) wherever it appears in the task result,
+        so do not use a value that can occur in what the function returns (for example in tests).
+    type: str
+    aliases: [aws_secret_access_key, aws_secret_key]
+  session_token:
+    description:
+      - AWS STS session token for use with temporary credentials.
+      - The E(AWS_SESSION_TOKEN) environment variable may also be used.
+      - The O(session_token) and O(profile) options are mutually exclusive.
+    type: str
+    aliases: [aws_session_token]
+  profile:
+    description:
+      - A named AWS profile to use for authentication.
+      - The E(AWS_PROFILE) or E(AWS_DEFAULT_PROFILE) environment variables may also be used.
+      - The O(profile) option is mutually exclusive with the O(access_key), O(secret_key) and
+        O(session_token) options.
+    type: str
+    aliases: [aws_profile]
+  region:
+    description:
+      - The AWS region to use.
+      - The E(AWS_REGION) or E(AWS_DEFAULT_REGION) environment variables may also be used.
+    type: str
+    aliases: [aws_region]
+  endpoint_url:
+    description:
+      - URL to connect to instead of the default AWS endpoint, for example a local Lambda
+        emulator. Must start with V(http://) or V(https://).
+      - The E(AWS_URL) environment variable may also be used; boto3 itself also honours
+        E(AWS_ENDPOINT_URL_LAMBDA) and E(AWS_ENDPOINT_URL).
+    type: str
+    aliases: [aws_endpoint_url]
+  validate_certs:
+    description:
+      - When set to V(false), TLS certificates are not validated when talking to the endpoint.
+      - Setting O(validate_certs=false) is strongly discouraged; consider O(aws_ca_bundle) instead.
+    type: bool
+    default: true
+  aws_ca_bundle:
+    description:
+      - The location of a CA bundle to use when validating TLS certificates.
+      - The E(AWS_CA_BUNDLE) environment variable may also be used.
+    type: path
+  aws_config:
+    description:
+      - A dictionary of botocore configuration settings
+        (U(https://botocore.amazonaws.com/v1/documentation/api/latest/reference/config.html)).
+      - Only V(connect_timeout) and V(read_timeout) are supported. Other settings, V(retries) in
+        particular, are refused, as the collection turns botocore's retries off and retries only
+        when Lambda answered that it did not run the function, so that a function never runs
+        twice for one task.
+    type: dict
+  read_timeout:
+    description:
+      - Seconds to wait for the function's response before giving up.
+      - Defaults to 960 seconds (Lambda's 900 second maximum plus a margin). Overrides
+        a C(read_timeout) in O(aws_config) when both are set.
+      - After a read timeout the request is never sent again (the function may still be
+        running), and the task fails saying so.
+    type: float
+notes:
+  - B(Caution:) for modules, environment variables and configuration files are read on the
+    target host, not on the controller. For lookup plugins they are read on the controller.
+  - boto3 may also read credentials and settings such as the region from its configuration
+    files (typically C(~/.aws/credentials) and C(~/.aws/config)) and falls back to its default
+    credential chain (for example an instance role) when no credentials are given.
+requirements:
+  - python >= 3.9
+  - boto3 >= 1.34
+"""
+
+    PLUGINS = r"""
+options:
+  access_key:
+    description:
+      - AWS access key ID.
+      - The O(access_key) and O(profile) options are mutually exclusive.
+    type: str
+    aliases: [aws_access_key_id, aws_access_key]
+    env:
+      - name: AWS_ACCESS_KEY_ID
+      - name: AWS_ACCESS_KEY
+    vars:
+      - name: aws_access_key_id
+  secret_key:
+    description:
+      - AWS secret access key.
+      - The O(secret_key) and O(profile) options are mutually exclusive.
+    type: str
+    aliases: [aws_secret_access_key, aws_secret_key]
+    env:
+      - name: AWS_SECRET_ACCESS_KEY
+      - name: AWS_SECRET_KEY
+    vars:
+      - name: aws_secret_access_key
+  session_token:
+    description:
+      - AWS STS session token for use with temporary credentials.
+      - The O(session_token) and O(profile) options are mutually exclusive.
+    type: str
+    aliases: [aws_session_token]
+    env:
+      - name: AWS_SESSION_TOKEN
+    vars:
+      - name: aws_session_token
+  profile:
+    description:
+      - A named AWS profile to use for authentication.
+      - The O(profile) option is mutually exclusive with the O(access_key), O(secret_key) and
+        O(session_token) options.
+    type: str
+    aliases: [aws_profile]
+    env:
+      - name: AWS_PROFILE
+      - name: AWS_DEFAULT_PROFILE
+    vars:
+      - name: aws_profile
+  region:
+    description:
+      - The AWS region to use.
+    type: str
+    aliases: [aws_region]
+    env:
+      - name: AWS_REGION
+      - name: AWS_DEFAULT_REGION
+    vars:
+      - name: aws_region
+  endpoint_url:
+    description:
+      - URL to connect to instead of the default AWS endpoint, for example a local Lambda
+        emulator. Must start with V(http://) or V(https://).
+      - boto3 itself also honours E(AWS_ENDPOINT_URL_LAMBDA) and E(AWS_ENDPOINT_URL).
+    type: str
+    aliases: [aws_endpoint_url]
+    env:
+      - name: AWS_URL
+    vars:
+      - name: aws_endpoint_url
+  validate_certs:
+    description:
+      - When set to V(false), TLS certificates are not validated when talking to the endpoint.
+      - Setting O(validate_certs=false) is strongly discouraged; consider O(aws_ca_bundle) instead.
+    type: bool
+    default: true
+    vars:
+      - name: aws_validate_certs
+  aws_ca_bundle:
+    description:
+      - The location of a CA bundle to use when validating TLS certificates.
+    type: path
+    env:
+      - name: AWS_CA_BUNDLE
+    vars:
+      - name: aws_ca_bundle
+  aws_config:
+    description:
+      - A dictionary of botocore configuration settings
+        (U(https://botocore.amazonaws.com/v1/documentation/api/latest/reference/config.html)).
+      - Only V(connect_timeout) and V(read_timeout) are supported. Other settings, V(retries) in
+        particular, are refused, as the collection turns botocore's retries off and retries only
+        when Lambda answered that it did not run the function, so that a function never runs
+        twice for one lookup.
+    type: dict
+    vars:
+      - name: aws_config
+  read_timeout:
+    description:
+      - Seconds to wait for the function's response before giving up.
+      - Defaults to 960 seconds (Lambda's 900 second maximum plus a margin). Overrides
+        a C(read_timeout) in O(aws_config) when both are set.
+      - After a read timeout the request is never sent again (the function may still be
+        running), and the lookup fails saying so.
+    type: float
+notes:
+  - For lookup plugins, environment variables and configuration files are read on the
+    controller.
+  - boto3 may also read credentials and settings such as the region from its configuration
+    files (typically C(~/.aws/credentials) and C(~/.aws/config)) and falls back to its default
+    credential chain (for example an instance role) when no credentials are given.
+requirements:
+  - boto3 >= 1.34 on the controller
+"""

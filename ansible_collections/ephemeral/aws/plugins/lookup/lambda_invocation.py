@@ -1,0 +1,160 @@
+# Copyright: Contributors to the ephemeral.aws collection
+# Apache License 2.0 (see https://www.apache.org/licenses/LICENSE-2.0) or, at your option,
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: Apache-2.0 OR GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+name: lambda_invocation
+short_description: Invoke an AWS Lambda function on the controller and return its result
+version_added: 0.1.0
+description:
+  - Invokes each function given as a term once, synchronously (InvocationType=RequestResponse),
+    on the controller, and returns what it returned (the response payload as text by default).
+  - B(A lookup runs every time its expression is templated) (the ephemeral semantics of the
+    Terraform C(aws_lambda_invocation) ephemeral resource). A lookup in a task's options
+    runs once per host and loop item; a lookup in a variable runs each time the variable is used.
+    To invoke once and reuse the result, assign it with M(ansible.builtin.set_fact) (with
+    C(no_log=true)), or use the module M(ephemeral.aws.lambda_invocation) with C(register).
+  - Lookups also run in check mode. Use the module for a check-mode-safe invocation (it sends
+    a DryRun request in check mode).
+  - Inputs are validated before any request is sent; the request is never sent twice after it
+    may have reached the function (read timeout, connection dropped, 5xx), and is retried with
+    jittered backoff only when Lambda answered that it did not run the function.
+  - Error messages and warnings of this plugin never contain the payload, the client context,
+    the result or the logs. The value it returns is not hidden by Ansible, so set C(no_log=true)
+    on every task that uses it.
+author:
+  - Ephemeral Lambda Invocation maintainers (@ephemeral-aws)
+options:
+  _terms:
+    description:
+      - The functions to invoke, each as a name, V(name:qualifier), partial ARN or full ARN.
+        One result is returned per term.
+    type: list
+    elements: str
+    required: true
+  payload:
+    description:
+      - The event passed to the function, as a structure (serialized once as compact JSON) or
+        a JSON text (sent unchanged; it must parse). Use V({}) for an empty event.
+    type: raw
+    required: true
+  qualifier:
+    description:
+      - The version or alias to invoke. May also be given in the term; a different one in both
+        is an error.
+    type: str
+    aliases: [version_qualifier]
+  client_context:
+    description:
+      - Data passed to the function as C(context.client_context), as a base64 string of at most
+        3,583 characters or a mapping that is encoded for you.
+    type: raw
+  log_type:
+    description:
+      - V(Tail) to receive the last 4 KB of the execution log (only visible with
+        O(result_format=full)); V(None) for no log.
+    type: str
+    default: 'None'
+  fail_on_function_error:
+    description:
+      - When V(true), a function error fails the lookup with a message naming the function,
+        the executed version and the error type only.
+      - When V(false), the function's error document is returned like any result.
+    type: bool
+    default: true
+  result_format:
+    description:
+      - V(text) returns the response payload as a string.
+      - V(json) returns it parsed as JSON, and fails (without quoting it) when it is not JSON.
+      - V(full) returns a dictionary with C(result), C(result_json), C(executed_version),
+        C(function_error), C(log_result), C(log_text) and C(status_code), as the module does.
+    type: str
+    choices: [text, json, full]
+    default: text
+extends_documentation_fragment:
+  - ephemeral.aws.aws.plugins
+seealso:
+  - module: ephemeral.aws.lambda_invocation
+"""
+
+EXAMPLES = r"""
+- name: Invoke once and keep the parsed result in a fact, without printing it
+  ansible.builtin.set_fact:
+    token: "{{ lookup('ephemeral.aws.lambda_invocation', 'issue-token', payload={'user': 'deploy'},
+               result_format='json', region='eu-west-1') }}"
+  no_log: true
+
+- name: One invocation per loop item, by alias
+  ansible.builtin.uri:
+    url: "https://{{ item }}.example.com/register"
+    method: POST
+    body: "{{ lookup('ephemeral.aws.lambda_invocation', 'issue-token:prod', payload={'host': item}) }}"
+  loop: [alpha, beta]
+  no_log: true
+
+- name: Tolerate a function error and look at the full outputs
+  ansible.builtin.set_fact:
+    outcome: "{{ lookup('ephemeral.aws.lambda_invocation', 'flaky', payload={},
+                 fail_on_function_error=false, result_format='full', log_type='Tail') }}"
+  no_log: true
+"""
+
+RETURN = r"""
+_raw:
+  description:
+    - One entry per term. With O(result_format=text), the response payload as text; with
+      O(result_format=json), the payload parsed as JSON; with O(result_format=full), a
+      dictionary of all outputs.
+  type: list
+  elements: raw
+"""
+
+from ansible.errors import AnsibleLookupError
+from ansible.module_utils.basic import missing_required_lib
+from ansible.plugins.lookup import LookupBase
+from ansible_collections.ephemeral.aws.plugins.module_utils.common import (
+    connection_settings,
+    invocation_arguments,
+)
+from ansible_collections.ephemeral.aws.plugins.module_utils.lambda_invocation_core.errors import (
+    LambdaInvocationError,
+)
+from ansible_collections.ephemeral.aws.plugins.module_utils.lambda_invocation_core.invoke import invoke
+
+
+class LookupModule(LookupBase):
+    def run(self, terms, variables=None, **kwargs):
+        self.set_options(var_options=variables, direct=kwargs)
+        options = self.get_options()
+        result_format = options["result_format"]
+        try:
+            connection = connection_settings(options)
+        except LambdaInvocationError as exc:
+            raise AnsibleLookupError(str(exc)) from None
+        values = []
+        for term in terms:
+            try:
+                result = invoke(
+                    term,
+                    fail_on_function_error=options["fail_on_function_error"],
+                    connection=connection,
+                    **invocation_arguments(options),
+                )
+            except ImportError:  # MissingDependencyError, or botocore missing
+                raise AnsibleLookupError(missing_required_lib("boto3")) from None
+            except LambdaInvocationError as exc:
+                raise AnsibleLookupError(str(exc)) from None
+            if result_format == "full":
+                values.append(result.as_dict(derived=True))
+            elif result_format == "json":
+                if not result.result_is_json:
+                    raise AnsibleLookupError(
+                        f"the result of {term} is not JSON; use result_format=text to receive it as text"
+                    )
+                values.append(result.result_json)
+            else:
+                values.append(result.result)
+        return values

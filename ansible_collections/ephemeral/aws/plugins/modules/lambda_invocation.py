@@ -1,0 +1,273 @@
+#!/usr/bin/python
+# Copyright: Contributors to the ephemeral.aws collection
+# Apache License 2.0 (see https://www.apache.org/licenses/LICENSE-2.0) or, at your option,
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: Apache-2.0 OR GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: lambda_invocation
+short_description: Invoke an AWS Lambda function synchronously and keep its result out of the output
+version_added: 0.1.0
+description:
+  - Invokes an AWS Lambda function once with InvocationType=RequestResponse and returns what it
+    returned, as the Terraform C(aws_lambda_invocation) resource does.
+  - B(The task result is hidden.) The action plugin of the same name marks the whole result
+    C(no_log) for every callback at every verbosity, and for C(ANSIBLE_LOG_PATH), and keeps
+    the options out of the target's syslog; O(ignore:register) still receives every value,
+    so a later task can use it. To show a value, use it deliberately in a later task.
+  - On ansible-core 2.21 a failed task's C(msg) is shown even when the result is hidden; the
+    messages of this module never contain the payload, the client context, the result or the
+    logs (a function error names the function, the executed version and the error type only).
+  - Inputs are validated before any request is sent (function name forms, qualifier, payload
+    size of 6,291,456 bytes, client context of at most 3,583 base64 characters, log type).
+  - The request is never sent twice after it may have reached the function (read timeout,
+    connection dropped, 5xx). It is retried with jittered backoff only when Lambda answered
+    that it did not run the function (throttling, function not ready).
+  - Lambda delivers at least once; a function invoked by this module should be idempotent.
+author:
+  - Ephemeral Lambda Invocation maintainers (@ephemeral-aws)
+options:
+  function_name:
+    description:
+      - The function to invoke, as a name (V(my-function)), a name with a qualifier
+        (V(my-function:prod)), a partial ARN (V(123456789012:function:my-function)) or a full
+        ARN in any partition (V(arn:aws:lambda:eu-west-1:123456789012:function:my-function[:qualifier])).
+      - The aliases O(name) and O(function_arn) are for users of C(amazon.aws.lambda_execute).
+    type: str
+    required: true
+    aliases: [name, function_arn]
+  payload:
+    description:
+      - The event passed to the function, as a YAML/JSON structure (serialized once as compact
+        JSON) or a JSON text (sent unchanged; it must parse).
+      - Use V({}) for an empty event.
+      - At most 6,291,456 bytes as sent.
+    type: raw
+    required: true
+  client_context:
+    description:
+      - Data passed to the function as C(context.client_context), as a base64 string of at most
+        3,583 characters or a mapping that is serialized as compact JSON and base64-encoded
+        for you.
+    type: raw
+  log_type:
+    description:
+      - V(Tail) to return the last 4 KB of the execution log in RV(log_result) (base64) and
+        RV(log_text) (decoded); V(None) for no log. Other casings of these two words are accepted.
+    type: str
+    default: 'None'
+  qualifier:
+    description:
+      - The version or alias to invoke (V($LATEST), a version number or an alias).
+      - May also be given in O(function_name); giving a different one in both is an error.
+    type: str
+    aliases: [version_qualifier]
+  fail_on_function_error:
+    description:
+      - When V(true), the task fails when the function fails (the response has a function error).
+        The failure message names the function, the executed version and the error type only;
+        the other return values are still returned.
+      - When V(false), the task succeeds and RV(function_error) tells what happened.
+    type: bool
+    default: true
+extends_documentation_fragment:
+  - ephemeral.aws.aws
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.flow
+attributes:
+  action:
+    support: full
+    details:
+      - The action plugin hides the result and runs this module on the target.
+  async:
+    support: none
+    details:
+      - Refused, because C(async_status) would print the result.
+  bypass_host_loop:
+    support: none
+  check_mode:
+    support: full
+    details:
+      - Sends an InvocationType=DryRun request, which proves that the function exists and that
+        the caller may invoke it, without running it. Reports RV(ignore:changed=true) and
+        RV(status_code=204) with an empty RV(result).
+  diff_mode:
+    support: none
+  platform:
+    platforms: all
+notes:
+  - RV(ignore:changed) is V(true) whenever the function ran (also when it failed), and in check mode.
+  - Options are named as in the Terraform C(aws_lambda_invocation) resource; the AWS connection
+    options are named as in C(amazon.aws), but this collection does not depend on it.
+seealso:
+  - plugin: ephemeral.aws.lambda_invocation
+    plugin_type: lookup
+    description: Invoke on the controller, every time the expression is templated.
+  - name: Lambda Invoke API reference
+    description: What Lambda checks and returns.
+    link: https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html
+"""
+
+EXAMPLES = r"""
+- name: Invoke a function; the task output is hidden
+  ephemeral.aws.lambda_invocation:
+    function_name: my-function
+    payload:
+      action: issue-token
+    region: eu-west-1
+  register: invocation
+
+- name: Use the result without printing it
+  ansible.builtin.copy:
+    content: "{{ invocation.result_json.token }}"
+    dest: /etc/my-app/token
+    mode: "0600"
+  no_log: true
+
+- name: Invoke an alias by ARN, with the execution log, tolerating a function error
+  ephemeral.aws.lambda_invocation:
+    function_arn: arn:aws:lambda:eu-west-1:123456789012:function:my-function:prod
+    payload: '{"dry": false}'
+    client_context:
+      custom:
+        caller: ansible
+    log_type: Tail
+    fail_on_function_error: false
+  register: invocation
+
+- name: Fail with a message of your own
+  ansible.builtin.fail:
+    msg: "my-function failed with {{ invocation.function_error }}"
+  when: invocation.function_error is not none
+
+- name: In check mode, only prove that the function exists and may be invoked
+  ephemeral.aws.lambda_invocation:
+    name: my-function
+    version_qualifier: "3"
+    payload: {}
+  check_mode: true
+"""
+
+RETURN = r"""
+result:
+  description:
+    - The response payload as text, exactly as the function returned it (for a function error,
+      the JSON document with C(errorMessage), C(errorType) and C(stackTrace)).
+    - Empty in check mode.
+  returned: when the request reached the function
+  type: str
+  sample: '{"statusCode": 200, "token": "..."}'
+result_json:
+  description:
+    - RV(result) parsed as JSON, or V(null) when it is not JSON (which is not an error).
+  returned: when the request reached the function
+  type: raw
+  sample: {"statusCode": 200, "token": "..."}
+executed_version:
+  description: The version of the function that ran (V($LATEST) or a version number).
+  returned: when the request reached the function
+  type: str
+  sample: "$LATEST"
+function_error:
+  description:
+    - V(Unhandled) (historically also V(Handled)) when the function failed, V(null) otherwise.
+  returned: when the request reached the function
+  type: str
+  sample: Unhandled
+log_result:
+  description:
+    - The last 4 KB of the execution log, base64-encoded as AWS returns it.
+    - V(null) unless O(log_type=Tail).
+  returned: when the request reached the function
+  type: str
+  sample: U1RBUlQgUmVxdWVzdElkOi...
+log_text:
+  description:
+    - RV(log_result) decoded as UTF-8 text. V(null) unless O(log_type=Tail).
+  returned: when the request reached the function
+  type: str
+  sample: "START RequestId: ... END RequestId: ..."
+status_code:
+  description: The HTTP status code of the Invoke response (200; 204 in check mode).
+  returned: when the request reached the function
+  type: int
+  sample: 200
+"""
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible_collections.ephemeral.aws.plugins.module_utils.common import (
+    connection_argument_spec,
+    connection_settings,
+    invocation_arguments,
+)
+from ansible_collections.ephemeral.aws.plugins.module_utils.lambda_invocation_core.errors import (
+    FunctionError,
+    LambdaInvocationError,
+)
+from ansible_collections.ephemeral.aws.plugins.module_utils.lambda_invocation_core.invoke import send
+from ansible_collections.ephemeral.aws.plugins.module_utils.lambda_invocation_core.validation import (
+    build_request,
+)
+
+try:
+    import boto3  # noqa: F401  # pylint: disable=unused-import
+
+    HAS_BOTO3 = True
+except ImportError:
+    HAS_BOTO3 = False
+
+
+def argument_spec():
+    spec = dict(
+        function_name=dict(type="str", required=True, aliases=["name", "function_arn"]),
+        payload=dict(type="raw", required=True),
+        client_context=dict(type="raw"),
+        log_type=dict(type="str", default="None"),
+        qualifier=dict(type="str", aliases=["version_qualifier"]),
+        fail_on_function_error=dict(type="bool", default=True),
+    )
+    spec.update(connection_argument_spec())
+    return spec
+
+
+def execute(params, check_mode):
+    """Invoke as the options say; return the module result (with ``failed`` when it failed).
+
+    Every failure message comes from the core and holds no payload, result or credential.
+    """
+    try:
+        connection = connection_settings(params)
+        request = build_request(params["function_name"], **invocation_arguments(params))
+    except LambdaInvocationError as exc:
+        return dict(failed=True, changed=False, msg=str(exc))
+    if not HAS_BOTO3:
+        return dict(failed=True, changed=False, msg=missing_required_lib("boto3"))
+    try:
+        result = send(
+            request,
+            connection,
+            fail_on_function_error=params["fail_on_function_error"],
+            dry_run=check_mode,
+        )
+    except FunctionError as exc:
+        # The function ran: its outputs are returned with the failure.
+        return dict(failed=True, changed=True, msg=str(exc), **exc.result.as_dict(derived=True))
+    except ImportError:  # MissingDependencyError, or botocore missing
+        return dict(failed=True, changed=False, msg=missing_required_lib("boto3"))
+    except LambdaInvocationError as exc:
+        return dict(failed=True, changed=False, msg=str(exc))
+    return dict(changed=True, **result.as_dict(derived=True))
+
+
+def main():
+    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
+    outcome = execute(module.params, module.check_mode)
+    if outcome.pop("failed", False):
+        module.fail_json(**outcome)
+    module.exit_json(**outcome)
+
+
+if __name__ == "__main__":
+    main()

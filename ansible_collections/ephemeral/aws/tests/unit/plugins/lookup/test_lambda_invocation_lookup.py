@@ -1,0 +1,209 @@
+# SPDX-License-Identifier: Apache-2.0 OR GPL-3.0-or-later
+"""Unit tests of the lookup plugin: options, result formats and secret-free errors."""
+
+from __future__ import annotations
+
+import json
+import types
+from unittest import mock
+
+import pytest
+from ansible.errors import AnsibleLookupError
+from ansible.plugins.loader import lookup_loader
+from ansible_collections.ephemeral.aws.plugins.lookup import lambda_invocation as lookup_module
+from ansible_collections.ephemeral.aws.plugins.module_utils.lambda_invocation_core import (
+    client,
+    errors,
+    invoke,
+    validation,
+)
+
+# The copy's __init__.py is empty (ansible-test empty-init): gather its public names here.
+core = types.SimpleNamespace(
+    **{k: v for m in (client, errors, invoke, validation) for k, v in vars(m).items() if k[0] != "_"}
+)
+
+MARKER = "S3CRET-MARKER-7f1c"
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch):
+    for name in (
+        "AWS_ACCESS_KEY_ID",
+        "AWS_ACCESS_KEY",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SECRET_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_PROFILE",
+        "AWS_DEFAULT_PROFILE",
+        "AWS_REGION",
+        "AWS_DEFAULT_REGION",
+        "AWS_URL",
+        "AWS_CA_BUNDLE",
+    ):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def lookup():
+    plugin = lookup_loader.get("ephemeral.aws.lambda_invocation")
+    assert plugin is not None
+    return plugin
+
+
+def result(body, function_error=None):
+    return core.InvocationResult(
+        result=body, executed_version="7", function_error=function_error, log_result=None, status_code=200
+    )
+
+
+def run(lookup, terms, variables=None, outcome=None, **kwargs):
+    invoke = (
+        mock.Mock(side_effect=outcome)
+        if isinstance(outcome, (Exception, list))
+        else mock.Mock(return_value=outcome if outcome is not None else result(json.dumps({"token": MARKER})))
+    )
+    with mock.patch.object(lookup_module, "invoke", invoke):
+        values = lookup.run(terms, variables=variables or {}, **kwargs)
+    return values, invoke
+
+
+def test_text_by_default(lookup):
+    values, invoke = run(lookup, ["my-function"], payload={"k": 1}, region="us-east-1")
+    assert values == [json.dumps({"token": MARKER})]
+    args, kwargs = invoke.call_args
+    assert args == ("my-function",)
+    assert kwargs["payload"] == {"k": 1}
+    assert kwargs["fail_on_function_error"] is True
+    assert kwargs["connection"].region == "us-east-1"
+
+
+def test_json_and_full_formats(lookup):
+    values, _dummy = run(lookup, ["f"], payload={}, result_format="json")
+    assert values == [{"token": MARKER}]
+    values, _dummy = run(lookup, ["f"], payload={}, result_format="full")
+    assert values[0]["result_json"] == {"token": MARKER}
+    assert values[0]["executed_version"] == "7"
+    assert set(values[0]) == {
+        "result",
+        "result_json",
+        "executed_version",
+        "function_error",
+        "log_result",
+        "log_text",
+        "status_code",
+    }
+
+
+def test_json_format_on_a_non_json_result_fails_without_quoting_it(lookup):
+    with pytest.raises(AnsibleLookupError) as info:
+        run(lookup, ["f"], payload={}, result_format="json", outcome=result("plain " + MARKER))
+    assert MARKER not in str(info.value)
+    assert "not JSON" in str(info.value)
+
+
+def test_one_result_per_term(lookup):
+    values, invoke = run(lookup, ["a", "b:prod"], payload={}, outcome=[result('"one"'), result('"two"')])
+    assert values == ['"one"', '"two"']
+    assert [c.args[0] for c in invoke.call_args_list] == ["a", "b:prod"]
+
+
+def test_invocation_options_reach_the_core(lookup):
+    _values, invoke = run(
+        lookup,
+        ["f"],
+        payload='{"a": 1}',
+        qualifier="3",
+        client_context={"c": 1},
+        log_type="Tail",
+        fail_on_function_error=False,
+    )
+    kwargs = invoke.call_args.kwargs
+    assert kwargs["payload"] == '{"a": 1}'
+    assert kwargs["qualifier"] == "3"
+    assert kwargs["client_context"] == {"c": 1}
+    assert kwargs["log_type"] == "Tail"
+    assert kwargs["fail_on_function_error"] is False
+
+
+def test_function_error_fails_with_the_safe_message(lookup):
+    failed = result(json.dumps({"errorType": "KeyError", "errorMessage": MARKER}), "Unhandled")
+    error = core.FunctionError("f", "7", "Unhandled", "KeyError", failed)
+    with pytest.raises(AnsibleLookupError) as info:
+        run(lookup, ["f"], payload={}, outcome=error)
+    assert MARKER not in str(info.value)
+    assert "KeyError" in str(info.value)
+    assert info.value.__cause__ is None
+
+
+def test_validation_errors_from_the_real_core(lookup):
+    with pytest.raises(AnsibleLookupError, match="payload: must be valid JSON text") as info:
+        lookup.run(["f"], variables={}, payload='{"k": "' + MARKER, region="us-east-1")
+    assert MARKER not in str(info.value)
+    with pytest.raises(AnsibleLookupError, match="profile: cannot be combined"):
+        lookup.run(["f"], variables={}, payload={}, profile="p", access_key="AKIDEXAMPLE", secret_key="x1")
+    with pytest.raises(AnsibleLookupError, match="function_name: must be"):
+        lookup.run(["not a name"], variables={}, payload={})
+
+
+def test_missing_boto3(lookup):
+    with pytest.raises(AnsibleLookupError, match=r"Failed to import the required Python library \(boto3\)"):
+        run(lookup, ["f"], payload={}, outcome=core.MissingDependencyError("boto3 is required"))
+
+
+def test_env_and_vars(lookup, monkeypatch):
+    monkeypatch.setenv("AWS_REGION", "eu-north-1")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDENVEXAMPLE")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "secretEnvEXAMPLE")
+    _dummy, invoke = run(lookup, ["f"], payload={})
+    connection = invoke.call_args.kwargs["connection"]
+    assert connection.region == "eu-north-1"
+    assert connection.access_key == "AKIDENVEXAMPLE"
+    # Ansible variables win over the environment; direct options win over both.
+    _dummy, invoke = run(
+        lookup,
+        ["f"],
+        variables={"aws_region": "sa-east-1", "aws_endpoint_url": "http://127.0.0.1:1"},
+        payload={},
+    )
+    connection = invoke.call_args.kwargs["connection"]
+    assert connection.region == "sa-east-1"
+    assert connection.endpoint_url == "http://127.0.0.1:1"
+    _dummy, invoke = run(
+        lookup,
+        ["f"],
+        variables={"aws_region": "sa-east-1"},
+        payload={},
+        aws_region="us-west-2",
+        validate_certs=False,
+        read_timeout=5,
+    )
+    connection = invoke.call_args.kwargs["connection"]
+    assert connection.region == "us-west-2"
+    assert connection.verify is False
+    assert connection.read_timeout == 5
+
+
+def test_through_the_core_with_a_stubbed_client(lookup):
+    """No mock of the core: a botocore Stubber answers the Invoke call."""
+    import io
+
+    from botocore.response import StreamingBody
+    from botocore.stub import Stubber
+
+    settings = dict(region="us-east-1", access_key="AKIDEXAMPLE", secret_key="stubSecretEXAMPLE")
+    client = core.get_client(core.ConnectionSettings(**settings))
+    body = json.dumps({"token": MARKER}).encode()
+    with Stubber(client) as stubber:
+        stubber.add_response(
+            "invoke",
+            {
+                "StatusCode": 200,
+                "ExecutedVersion": "$LATEST",
+                "Payload": StreamingBody(io.BytesIO(body), len(body)),
+            },
+            {"FunctionName": "f", "Payload": b'{"k":"v"}', "InvocationType": "RequestResponse"},
+        )
+        values = lookup.run(["f"], variables={}, payload={"k": "v"}, result_format="json", **settings)
+    assert values == [{"token": MARKER}]
+    core.clear_client_cache()

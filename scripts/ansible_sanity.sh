@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# Run ansible-test sanity and units on the ephemeral.aws collection, without Docker.
+#
+# Usage: scripts/ansible_sanity.sh [--core current|oldest|/path/to/venv] [--python X.Y]...
+#                                  [sanity|units|all] [-- extra ansible-test arguments]
+#   --core current  the project venv .venv (ansible-core 2.21; run scripts/bootstrap.sh first)
+#   --core oldest   .venv-ansible-oldest with the oldest ansible-core that meta/runtime.yml
+#                   claims (requires_ansible '>=X.Y.Z' -> ansible-core==X.Y.Z); created here
+#                   when missing
+#   --python X.Y    Python version(s) to test with (repeatable; default 3.12). The controller
+#                   tests need a controller Python of that core; for other versions only the
+#                   target tests (compile, import, ...) run.
+# Environment: ANSIBLE_TEST_EXTRA="..." extra ansible-test arguments.
+#
+# Two workarounds for this kind of machine (see shared NOTES section 5):
+# * PYENV_VERSION lists every installed CPython 3 so that each python3.X pyenv shim runs
+#   (ansible-test looks target Pythons up as python3.X on PATH).
+# * ansible-test bootstraps pip in each test venv from a get-pip script it downloads. When
+#   that download is unreachable, a stand-in is seeded in ~/.ansible/test/cache that
+#   bootstraps pip with ensurepip and pip-installs the requested packages from the registry.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+COLLECTION="$ROOT/ansible_collections/ephemeral/aws"
+
+core=current
+pythons=()
+what=all
+extra=()
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --core) core=$2; shift 2 ;;
+        --python) pythons+=("$2"); shift 2 ;;
+        sanity|units|all) what=$1; shift ;;
+        --) shift; extra=("$@"); break ;;
+        -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+        *) echo "ansible_sanity: unknown argument $1" >&2; exit 2 ;;
+    esac
+done
+[ ${#pythons[@]} -gt 0 ] || pythons=(3.12)
+# shellcheck disable=SC2206
+extra+=(${ANSIBLE_TEST_EXTRA:-})
+
+find_python312() {
+    local candidate
+    for candidate in python3.12 "$HOME"/.pyenv/versions/3.12*/bin/python3 /usr/bin/python3.12 /usr/local/bin/python3.12; do
+        if "$candidate" -c 'import sys, venv, ensurepip; sys.exit(sys.version_info[:2] != (3, 12))' >/dev/null 2>&1; then
+            echo "$candidate"
+            return 0
+        fi
+    done
+    return 1
+}
+
+oldest_core() {
+    # requires_ansible: '>=2.17.0' -> 2.17.0
+    sed -n "s/^requires_ansible: *['\"]*>=\([0-9.]*\).*/\1/p" "$COLLECTION/meta/runtime.yml"
+}
+
+case "$core" in
+    current) venv="$ROOT/.venv" ;;
+    oldest)
+        venv="$ROOT/.venv-ansible-oldest"
+        version=$(oldest_core)
+        [ -n "$version" ] || { echo "ansible_sanity: cannot read requires_ansible from meta/runtime.yml" >&2; exit 1; }
+        if [ ! -x "$venv/bin/ansible-test" ] || [ "$("$venv/bin/python" -c 'import ansible; print(ansible.__version__)' 2>/dev/null)" != "$version" ]; then
+            py=$(find_python312) || { echo "ansible_sanity: need CPython 3.12 (a controller Python of ansible-core $version)" >&2; exit 1; }
+            echo "ansible_sanity: creating $venv with ansible-core==$version ($py)" >&2
+            rm -rf "$venv"
+            "$py" -m venv "$venv"
+            echo '*' > "$venv/.gitignore"
+            "$venv/bin/python" -m pip install -q --disable-pip-version-check "ansible-core==$version" 'boto3>=1.34' 2>&1 \
+                | grep -v "^WARNING: Location" >&2 || true
+            "$venv/bin/ansible-test" --version >/dev/null
+        fi
+        ;;
+    *) venv=$core ;;
+esac
+[ -x "$venv/bin/ansible-test" ] || { echo "ansible_sanity: no ansible-test in $venv (run scripts/bootstrap.sh?)" >&2; exit 1; }
+
+# Every installed CPython 3 for the pyenv shims, the system default's version first.
+if [ -d "$HOME/.pyenv/versions" ]; then
+    default=$(python3 -c 'import platform; print(platform.python_version())' 2>/dev/null || true)
+    versions=$(cd "$HOME/.pyenv/versions" && ls -d 3.* 2>/dev/null | sort -t. -k1,1n -k2,2nr -k3,3nr)
+    PYENV_VERSION=$( { [ -d "$HOME/.pyenv/versions/$default" ] && echo "$default"; echo "$versions"; } \
+        | awk 'NF && !seen[$0]++' | paste -sd: -)
+    export PYENV_VERSION
+fi
+
+# The pip bootstrap script this ansible-test wants, and a stand-in if it cannot be downloaded.
+pip_version=$("$venv/bin/python" - <<'PY'
+import re, ansible_test, pathlib
+text = (pathlib.Path(ansible_test.__file__).parent / "_internal/python_requirements.py").read_text()
+print(re.search(r"default_packages = dict\(\s*pip='([^']+)'", text).group(1))
+PY
+)
+cache="$HOME/.ansible/test/cache/get_pip_${pip_version//./_}.py"
+url="https://ci-files.testing.ansible.com/ansible-test/get-pip-${pip_version}.py"
+if [ ! -f "$cache" ]; then
+    if "$venv/bin/python" -c "import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=5)" "$url" >/dev/null 2>&1; then
+        echo "ansible_sanity: $url is reachable; ansible-test will download it" >&2
+    else
+        echo "ansible_sanity: $url is unreachable; seeding the ensurepip stand-in $cache" >&2
+        mkdir -p "$(dirname "$cache")"
+        cat > "$cache" <<'PY'
+"""Stand-in for get-pip.py, used where the official download is unreachable.
+
+Bootstraps pip into the running interpreter with ensurepip (the wheel bundled with Python),
+then pip-installs the arguments (the pinned pip and friends ansible-test asks for) from the
+configured package index. get-pip's own --no-setuptools/--no-wheel flags are dropped.
+"""
+import subprocess
+import sys
+
+# In a child process: ensurepip.bootstrap() in this one would leave PIP_CONFIG_FILE=/dev/null
+# and no PIP_* variables in our environment, dropping the machine's pip configuration.
+subprocess.check_call([sys.executable, "-m", "ensurepip", "--upgrade"])
+args = [arg for arg in sys.argv[1:] if arg not in ("--no-setuptools", "--no-wheel")]
+sys.exit(subprocess.call([sys.executable, "-m", "pip", "install"] + args))
+PY
+    fi
+fi
+
+cd "$COLLECTION"
+export PATH="$venv/bin:$PATH"
+status=0
+for py in "${pythons[@]}"; do
+    if [ "$what" = sanity ] || [ "$what" = all ]; then
+        echo "== ansible-test sanity --python $py (ansible-core $("$venv/bin/python" -c "import ansible; print(ansible.__version__)"))" >&2
+        "$venv/bin/ansible-test" sanity --venv --python "$py" --color no "${extra[@]}" || status=1
+    fi
+    if [ "$what" = units ] || [ "$what" = all ]; then
+        echo "== ansible-test units --python $py" >&2
+        "$venv/bin/ansible-test" units --venv --python "$py" --color no "${extra[@]}" || status=1
+    fi
+done
+exit $status
