@@ -20,9 +20,18 @@ LIFECYCLE_SCOPES = (CREATE_ONLY, CRUD)
 DEFAULT_TERRAFORM_KEY = "tf"
 
 # The Invoke request, as named by build_request(); connection settings, as named by
-# ConnectionSettings. Role assumption settings will join CONNECTION_FIELDS.
+# ConnectionSettings. A new core setting is one more name here plus an Args field.
 REQUEST_FIELDS = ("function_name", "payload", "qualifier", "client_context", "log_type", "tenant_id")
-CONNECTION_FIELDS = ("region", "profile", "endpoint_url", "read_timeout")
+CONNECTION_FIELDS = (
+    "region",
+    "profile",
+    "endpoint_url",
+    "read_timeout",
+    "role_arn",
+    "role_session_name",
+    "external_id",
+    "role_duration",
+)
 # Inputs that only the resource has.
 LIFECYCLE_FIELDS = ("triggers", "lifecycle_scope", "terraform_key", "fail_on_function_error")
 INPUT_FIELDS = REQUEST_FIELDS + CONNECTION_FIELDS + LIFECYCLE_FIELDS
@@ -48,13 +57,16 @@ def connection_settings(
     Credentials are never inputs: boto3 finds them at run time (environment, profile,
     instance role), so nothing secret is ever stored with the resource.
     """
-    kwargs: dict[str, Any] = {
-        "region": values.get("region") or default_region,
-        "profile": values.get("profile") or default_profile,
-        "endpoint_url": values.get("endpoint_url") or None,
-    }
-    if values.get("read_timeout") is not None:
-        kwargs["read_timeout"] = values["read_timeout"]
+    kwargs: dict[str, Any] = {name: values.get(name) for name in CONNECTION_FIELDS}
+    kwargs["region"] = kwargs["region"] or default_region
+    kwargs["profile"] = kwargs["profile"] or default_profile
+    kwargs["endpoint_url"] = kwargs["endpoint_url"] or None
+    if kwargs["read_timeout"] is None:
+        del kwargs["read_timeout"]
+    duration = kwargs["role_duration"]
+    if isinstance(duration, float) and duration.is_integer():
+        # Pulumi's wire format has no integers: 3600 reaches the provider as 3600.0.
+        kwargs["role_duration"] = int(duration)
     return core.ConnectionSettings(**kwargs)
 
 

@@ -89,6 +89,10 @@ def invoke(
     profile: pulumi.Input[str] | None = None,
     endpoint_url: pulumi.Input[str] | None = None,
     read_timeout: pulumi.Input[float] | None = None,
+    role_arn: pulumi.Input[str] | None = None,
+    role_session_name: pulumi.Input[str] | None = None,
+    external_id: pulumi.Input[str] | None = None,
+    role_duration: pulumi.Input[int] | None = None,
 ) -> pulumi.Output[InvokeResult]:
     """Invoke a Lambda function (RequestResponse) and return a secret Output of the result.
 
@@ -110,6 +114,10 @@ def invoke(
         profile=profile,
         endpoint_url=endpoint_url,
         read_timeout=read_timeout,
+        role_arn=role_arn,
+        role_session_name=role_session_name,
+        external_id=external_id,
+        role_duration=role_duration,
     )
     aws = pulumi.Config("aws")
     default_region, default_profile = aws.get("region"), aws.get("profile")

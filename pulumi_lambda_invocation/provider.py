@@ -61,6 +61,10 @@ _PLACEHOLDERS: Mapping[str, Any] = {
     "profile": None,
     "endpoint_url": None,
     "read_timeout": None,
+    "role_arn": None,
+    "role_session_name": None,
+    "external_id": None,
+    "role_duration": None,
 }
 
 

@@ -68,6 +68,20 @@ class LambdaInvocationArgs:
     """Seconds to wait for the function's answer (default 960: Lambda's 900 s maximum plus a
     margin). The invocation is never re-sent after a timeout."""
 
+    role_arn: pulumi.Input[str] | None = None
+    """IAM role to assume (STS AssumeRole, from the ambient credentials) for the call; the
+    temporary credentials stay in memory only."""
+
+    role_session_name: pulumi.Input[str] | None = None
+    """Session name for ``role_arn`` (default ``ephemeral-lambda-invocation``)."""
+
+    external_id: pulumi.Input[str] | None = None
+    """External id for ``role_arn``, if the role's trust policy requires one (pass it as
+    ``pulumi.Output.secret(...)`` to keep it encrypted in state)."""
+
+    role_duration: pulumi.Input[int] | None = None
+    """Seconds the assumed-role session lasts (900 to 43200)."""
+
 
 class LambdaInvocation(pulumi.dynamic.Resource, module="lambda_invocation", name="LambdaInvocation"):
     """Invokes an AWS Lambda function (RequestResponse) when created and when its inputs change.
@@ -108,6 +122,10 @@ class LambdaInvocation(pulumi.dynamic.Resource, module="lambda_invocation", name
         profile: pulumi.Input[str] | None = None,
         endpoint_url: pulumi.Input[str] | None = None,
         read_timeout: pulumi.Input[float] | None = None,
+        role_arn: pulumi.Input[str] | None = None,
+        role_session_name: pulumi.Input[str] | None = None,
+        external_id: pulumi.Input[str] | None = None,
+        role_duration: pulumi.Input[int] | None = None,
     ) -> None: ...
 
     def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None:

@@ -13,6 +13,7 @@ import base64
 import filecmp
 import json
 import os
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -316,3 +317,55 @@ def test_serialized_provider_is_a_small_reference(serialized_provider: str) -> N
     provider = dill.loads(raw)
     assert type(provider) is pulumi_lambda_invocation.LambdaInvocationProvider
     assert vars(provider) == {}
+
+
+@pytest.fixture(scope="module")
+def sts_url() -> Iterator[str]:
+    """moto's STS on loopback, for role assumption."""
+    from moto.server import ThreadedMotoServer
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def sts_environment(sts_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    # Set before the host starts: the host inherits it.
+    monkeypatch.setenv("AWS_ENDPOINT_URL_STS", sts_url)
+    return sts_url
+
+
+def test_role_assumption_through_the_host(
+    sts_environment: str, host: Host, serialized_provider: str, lambda_endpoint: RunningEndpoint
+) -> None:
+    _configure(host)
+    news = {
+        PROVIDER_KEY: serialized_provider,
+        "function_name": "echo",
+        "payload": "{}",
+        "endpoint_url": lambda_endpoint.url,
+        "role_arn": "arn:aws:iam::123456789012:role/invoker",
+        "role_session_name": "pulumi-test",
+        "role_duration": 900,  # a float on the wire; the core wants a whole number
+    }
+    inputs = host_inputs(host, {}, news)
+    created = host.create(inputs)
+    assert _dict(created.properties)["status_code"] == 200
+
+    bad = host.check({}, {**news, "role_arn": None})
+    assert [(f.property, f.reason) for f in bad.failures] == [
+        ("role_session_name", "needs role_arn"),
+        ("role_duration", "needs role_arn"),
+    ]
+    bad = host.check({}, {**news, "role_duration": 60})
+    assert [(f.property, f.reason) for f in bad.failures] == [
+        ("role_duration", "must be a whole number of seconds from 900 to 43200")
+    ]
+    _assert_no_leak(host, serialized_provider)
