@@ -10,6 +10,7 @@ import base64
 import json
 import re
 from collections.abc import Callable
+from datetime import datetime, timezone
 from typing import Any
 
 import pulumi
@@ -174,6 +175,16 @@ def test_invokes_on_create_and_changes_never_on_rerun_refresh_or_create_only_des
     with open(count_file) as handle:
         tags = [line.split(" ", 1)[1].strip() for line in handle]
     assert tags == ["first", "first", "second", "second"]
+
+
+def test_timestamp_trigger_invokes_on_every_up(
+    engine: TestEngine, lambda_endpoint: RunningEndpoint, count_file: str
+) -> None:
+    # The README's recipe for "invoke on every pulumi up".
+    for expected in (1, 2, 3):
+        stamp = datetime.now(timezone.utc).isoformat()
+        engine.up(counting_program(lambda_endpoint.url, count_file, triggers={"run_at": stamp}))
+        assert count_executions(count_file) == expected
 
 
 def test_preview_never_invokes_the_resource(
