@@ -256,6 +256,10 @@ class Runtime:
         with self._cond:
             self._dead = True
             self._exit_status = status
+            if self._pending is not None and self._initialised:
+                # A warm process died before it picked up the event: the handler never
+                # ran, so run() hands the invocation to another process (RuntimeGone).
+                self._pending = None
             inv = self._current or self._pending
             if inv is not None and inv.outcome is None:
                 if status >= 0:
@@ -349,6 +353,8 @@ class Runtime:
             self._cond.notify_all()
             init_deadline = time.monotonic() + INIT_TIMEOUT
             while inv.outcome is None:
+                if self._dead and inv.dispatched_at is None and self._pending is not inv:
+                    raise RuntimeGone()
                 now = time.monotonic()
                 started = inv.dispatched_at
                 limit = init_deadline if started is None else started + self.spec.timeout
