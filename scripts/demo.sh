@@ -22,3 +22,6 @@ echo "== local Lambda endpoint at $url (sample function: examples/sample_functio
 
 echo "== 1. shared core"
 .venv/bin/python examples/core/invoke_sample.py --endpoint-url "$url"
+
+echo "== 2. Pulumi program examples/pulumi (under the test engine: no Pulumi CLI here; with it: pulumi up)"
+.venv/bin/python examples/pulumi/run_under_test_engine.py
