@@ -115,6 +115,16 @@ def _too_large_document() -> bytes:
     )
 
 
+def _peer_closed(conn: socket.socket) -> bool:
+    """True if the runtime closed its end: it never sends anything while waiting on /next."""
+    try:
+        return conn.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
+    except BlockingIOError:
+        return False
+    except OSError:
+        return True
+
+
 def trace_header() -> str:
     return f"Root=1-{int(time.time()):08x}-{secrets.token_hex(12)};Parent={secrets.token_hex(8)};Sampled=0"
 
@@ -430,7 +440,9 @@ class Runtime:
             while self._pending is None and not self._dead:
                 self._cond.wait()
             inv = self._pending
-            if inv is None:  # killed while idle
+            if inv is None or _peer_closed(handler.connection):
+                # Killed while idle, or the process died while it waited for this event:
+                # keep the event undelivered; the wait thread hands it to another process.
                 handler.close_connection = True
                 return
             self._pending = None

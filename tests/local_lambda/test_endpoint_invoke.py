@@ -341,9 +341,19 @@ def test_unknown_path_is_aws_shaped(lambda_endpoint: RunningEndpoint) -> None:
     assert caught.value.headers["x-amzn-ErrorType"] == "UnknownOperationException"
 
 
-def test_idle_runtime_killed_from_outside_is_replaced(lambda_client: LambdaClient) -> None:
+def test_idle_runtime_killed_from_outside_is_replaced(
+    lambda_endpoint: RunningEndpoint, lambda_client: LambdaClient
+) -> None:
     pid = invoke(lambda_client, "crash", {"crash": False}).payload["pid"]
     os.kill(pid, signal.SIGKILL)
+    # Wait until the endpoint has seen the exit: a process still being torn down can take
+    # the next event, and that invocation then fails with Runtime.ExitError (as on AWS).
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        states = {rt["pid"]: rt["state"] for rt in lambda_endpoint.runtimes()}
+        if states.get(pid, "dead") == "dead":
+            break
+        time.sleep(0.005)
     after = invoke(lambda_client, "crash", {"crash": False})
     assert after.function_error is None
     assert after.payload["pid"] != pid
