@@ -5,8 +5,7 @@
 #                                  [sanity|units|all] [-- extra ansible-test arguments]
 #   --core current  the project venv .venv (ansible-core 2.21; run scripts/bootstrap.sh first)
 #   --core oldest   .venv-ansible-oldest with the oldest ansible-core that meta/runtime.yml
-#                   claims (requires_ansible '>=X.Y.Z' -> ansible-core==X.Y.Z); created here
-#                   when missing
+#                   claims (created by scripts/ansible_oldest_venv.sh when missing)
 #   --python X.Y    Python version(s) to test with (repeatable; default 3.12). The controller
 #                   tests need a controller Python of that core; for other versions only the
 #                   target tests (compile, import, ...) run.
@@ -40,39 +39,9 @@ done
 # shellcheck disable=SC2206
 extra+=(${ANSIBLE_TEST_EXTRA:-})
 
-find_python312() {
-    local candidate
-    for candidate in python3.12 "$HOME"/.pyenv/versions/3.12*/bin/python3 /usr/bin/python3.12 /usr/local/bin/python3.12; do
-        if "$candidate" -c 'import sys, venv, ensurepip; sys.exit(sys.version_info[:2] != (3, 12))' >/dev/null 2>&1; then
-            echo "$candidate"
-            return 0
-        fi
-    done
-    return 1
-}
-
-oldest_core() {
-    # requires_ansible: '>=2.17.0' -> 2.17.0
-    sed -n "s/^requires_ansible: *['\"]*>=\([0-9.]*\).*/\1/p" "$COLLECTION/meta/runtime.yml"
-}
-
 case "$core" in
     current) venv="$ROOT/.venv" ;;
-    oldest)
-        venv="$ROOT/.venv-ansible-oldest"
-        version=$(oldest_core)
-        [ -n "$version" ] || { echo "ansible_sanity: cannot read requires_ansible from meta/runtime.yml" >&2; exit 1; }
-        if [ ! -x "$venv/bin/ansible-test" ] || [ "$("$venv/bin/python" -c 'import ansible; print(ansible.__version__)' 2>/dev/null)" != "$version" ]; then
-            py=$(find_python312) || { echo "ansible_sanity: need CPython 3.12 (a controller Python of ansible-core $version)" >&2; exit 1; }
-            echo "ansible_sanity: creating $venv with ansible-core==$version ($py)" >&2
-            rm -rf "$venv"
-            "$py" -m venv "$venv"
-            echo '*' > "$venv/.gitignore"
-            "$venv/bin/python" -m pip install -q --disable-pip-version-check "ansible-core==$version" 'boto3>=1.34' 2>&1 \
-                | grep -v "^WARNING: Location" >&2 || true
-            "$venv/bin/ansible-test" --version >/dev/null
-        fi
-        ;;
+    oldest) venv=$("$ROOT/scripts/ansible_oldest_venv.sh") ;;
     *) venv=$core ;;
 esac
 [ -x "$venv/bin/ansible-test" ] || { echo "ansible_sanity: no ansible-test in $venv (run scripts/bootstrap.sh?)" >&2; exit 1; }

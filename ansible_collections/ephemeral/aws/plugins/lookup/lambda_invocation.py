@@ -124,10 +124,28 @@ from ansible_collections.ephemeral.aws.plugins.module_utils.lambda_invocation_co
 )
 from ansible_collections.ephemeral.aws.plugins.module_utils.lambda_invocation_core.invoke import invoke
 
+# The Ansible variables this plugin reads (the vars entries of the ephemeral.aws.aws PLUGINS
+# doc fragment). Ansible hands a lookup the variables untemplated, so these are templated here.
+OPTION_VARIABLES = (
+    "aws_access_key_id",
+    "aws_secret_access_key",
+    "aws_session_token",
+    "aws_profile",
+    "aws_region",
+    "aws_endpoint_url",
+    "aws_validate_certs",
+    "aws_ca_bundle",
+    "aws_config",
+)
+
 
 class LookupModule(LookupBase):
     def run(self, terms, variables=None, **kwargs):
-        self.set_options(var_options=variables, direct=kwargs)
+        variables = variables or {}
+        var_options = {
+            name: self._templar.template(variables[name]) for name in OPTION_VARIABLES if name in variables
+        }
+        self.set_options(var_options=var_options, direct=kwargs)
         options = self.get_options()
         result_format = options["result_format"]
         try:

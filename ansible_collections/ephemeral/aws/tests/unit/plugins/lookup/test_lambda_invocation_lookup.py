@@ -46,7 +46,13 @@ def clean_env(monkeypatch):
 
 @pytest.fixture
 def lookup():
-    plugin = lookup_loader.get("ephemeral.aws.lambda_invocation")
+    from ansible.parsing.dataloader import DataLoader
+    from ansible.template import Templar
+
+    loader = DataLoader()
+    plugin = lookup_loader.get(
+        "ephemeral.aws.lambda_invocation", loader=loader, templar=Templar(loader=loader)
+    )
     assert plugin is not None
     return plugin
 
@@ -207,3 +213,23 @@ def test_through_the_core_with_a_stubbed_client(lookup):
         values = lookup.run(["f"], variables={}, payload={"k": "v"}, result_format="json", **settings)
     assert values == [{"token": MARKER}]
     core.clear_client_cache()
+
+
+def test_option_variables_match_the_documentation():
+    import yaml
+    from ansible_collections.ephemeral.aws.plugins.doc_fragments.aws import ModuleDocFragment
+
+    fragment = yaml.safe_load(ModuleDocFragment.PLUGINS)
+    documented = {var["name"] for option in fragment["options"].values() for var in option.get("vars", [])}
+    assert documented == set(lookup_module.OPTION_VARIABLES)
+
+
+def test_variables_are_templated(lookup):
+    templar = mock.Mock()
+    templar.template.side_effect = lambda value: value.replace("{{ url }}", "http://127.0.0.1:2")
+    lookup._templar = templar
+    _values, invoke = run(
+        lookup, ["f"], variables={"aws_endpoint_url": "{{ url }}", "other": "{{ x }}"}, payload={}
+    )
+    assert invoke.call_args.kwargs["connection"].endpoint_url == "http://127.0.0.1:2"
+    templar.template.assert_called_once_with("{{ url }}")

@@ -1,0 +1,171 @@
+"""Helpers for the ephemeral.aws integration tests: real ansible-playbook runs.
+
+Each playbook runs with the collection from this working tree (ANSIBLE_COLLECTIONS_PATH is
+the repository root, sys.path scanning off), against the local Lambda endpoint of
+tests/conftest.py, under every ansible-core the tests know: the project venv (2.21) and the
+oldest core that meta/runtime.yml claims (created by scripts/ansible_oldest_venv.sh).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+PLAYBOOKS = HERE / "playbooks"
+FAKE_SYSLOG = HERE / "fake_syslog"
+TARGET_PYTHON = ROOT / ".venv" / "bin" / "python"  # has boto3; runs the module on "localhost"
+# Fake credentials: no_log on secret_key masks its value in results, so it must not be a
+# word that a result can contain.
+ACCESS_KEY = "AKIDEPHEMERALTEST"
+SECRET_KEY = "ephemeralTestSecretKey0123456789abcdef"
+# What the test function `env` returns for SECRET_LOOKING (tests/functions/config.json):
+# a secret the function returns without being given it.
+FUNCTION_OWN_SECRET = json.loads((ROOT / "tests/functions/config.json").read_text())["functions"]["env"][
+    "environment"
+]["SECRET_LOOKING"]
+
+
+@dataclass(frozen=True)
+class AnsibleCore:
+    name: str
+    venv: Path
+
+    @property
+    def version(self) -> str:
+        out = subprocess.run(
+            [str(self.venv / "bin/python"), "-c", "import ansible; print(ansible.__version__)"],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        return out.stdout.strip()
+
+
+@dataclass
+class Run:
+    """One ansible-playbook run and everything it wrote where a secret could leak."""
+
+    proc: subprocess.CompletedProcess[str]
+    tmp: Path
+    markers: dict[str, str]
+    out_dir: Path
+
+    @property
+    def rc(self) -> int:
+        return self.proc.returncode
+
+    def outputs(self) -> dict[str, str]:
+        """Screen, ANSIBLE_LOG_PATH, the target's (fake) syslog, tree and junit callbacks."""
+        texts = {"stdout": self.proc.stdout, "stderr": self.proc.stderr}
+        for name in ("ansible.log", "syslog.txt"):
+            path = self.tmp / name
+            texts[name] = path.read_text(errors="replace") if path.exists() else ""
+        for folder in ("tree", "junit"):
+            for path in sorted((self.tmp / folder).rglob("*")):
+                if path.is_file():
+                    texts[f"{folder}/{path.name}"] = path.read_text(errors="replace")
+        return texts
+
+    def registered(self, name: str) -> Any:
+        text = (self.out_dir / name).read_text()
+        return json.loads(text) if name.endswith(".json") else text
+
+    def assert_no_leak(self, *extra_secrets: str) -> None:
+        secrets = {**self.markers, **{f"extra{i}": s for i, s in enumerate(extra_secrets) if s}}
+        leaks = [
+            f"{secret_name} in {where}"
+            for where, text in self.outputs().items()
+            for secret_name, secret in secrets.items()
+            if secret in text
+        ]
+        assert not leaks, leaks
+
+    def describe(self) -> str:
+        stdout, stderr = self.proc.stdout[-6000:], self.proc.stderr[-3000:]
+        return f"rc={self.rc}\n--- stdout (tail)\n{stdout}\n--- stderr\n{stderr}"
+
+
+@dataclass
+class PlaybookRunner:
+    core: AnsibleCore
+    endpoint_url: str
+    tmp: Path
+    counter: list[int] = field(default_factory=lambda: [0])
+
+    def run(
+        self,
+        playbook: str,
+        *,
+        verbosity: int = 6,
+        env: dict[str, str] | None = None,
+        extra_vars: dict[str, Any] | None = None,
+    ) -> Run:
+        self.counter[0] += 1
+        tmp = self.tmp / f"run{self.counter[0]}"
+        out_dir = tmp / "out"
+        out_dir.mkdir(parents=True)
+        markers = {
+            "payload_marker": f"plmark-{uuid.uuid4().hex}",
+            "cc_marker": f"ccmark-{uuid.uuid4().hex}",
+            "err_marker": f"errmark-{uuid.uuid4().hex}",
+            "function_own_secret": FUNCTION_OWN_SECRET,
+        }
+        variables = {
+            "endpoint_url": self.endpoint_url,
+            "access_key": ACCESS_KEY,
+            "secret_key": SECRET_KEY,
+            "out_dir": str(out_dir),
+            "count_file": str(tmp / "count.txt"),
+            "control_marker": f"control-{uuid.uuid4().hex}",
+            **{k: v for k, v in markers.items() if k != "function_own_secret"},
+            **(extra_vars or {}),
+        }
+        (tmp / "vars.json").write_text(json.dumps(variables))
+        (tmp / "inventory.ini").write_text(
+            f"localhost ansible_connection=local ansible_python_interpreter={TARGET_PYTHON}\n"
+        )
+        run_env = {
+            "PATH": f"{self.core.venv / 'bin'}:{os.environ.get('PATH', '/usr/bin:/bin')}",
+            "HOME": os.environ.get("HOME", str(tmp)),
+            "LANG": "C.UTF-8",
+            "LC_ALL": "C.UTF-8",
+            "ANSIBLE_CONFIG": str(tmp / "no-ansible.cfg"),
+            "ANSIBLE_COLLECTIONS_PATH": str(ROOT),
+            "ANSIBLE_COLLECTIONS_SCAN_SYS_PATH": "false",
+            "ANSIBLE_LOCAL_TEMP": str(tmp / "local-tmp"),
+            "ANSIBLE_REMOTE_TMP": str(tmp / "remote-tmp"),
+            "ANSIBLE_NOCOLOR": "1",
+            "ANSIBLE_RETRY_FILES_ENABLED": "false",
+            "ANSIBLE_LOG_PATH": str(tmp / "ansible.log"),
+            "ANSIBLE_CALLBACKS_ENABLED": "ansible.builtin.tree,ansible.builtin.junit",
+            "ANSIBLE_CALLBACK_TREE_DIR": str(tmp / "tree"),
+            "JUNIT_OUTPUT_DIR": str(tmp / "junit"),
+            "PYTHONPATH": str(FAKE_SYSLOG),
+            "FAKE_SYSLOG_FILE": str(tmp / "syslog.txt"),
+            "AWS_REGION": "us-east-1",
+            "AWS_ACCESS_KEY_ID": ACCESS_KEY,
+            "AWS_SECRET_ACCESS_KEY": SECRET_KEY,
+            "AWS_EC2_METADATA_DISABLED": "true",
+            "AWS_CONFIG_FILE": str(tmp / "no-aws-config"),
+            "AWS_SHARED_CREDENTIALS_FILE": str(tmp / "no-aws-credentials"),
+            **(env or {}),
+        }
+        command = [
+            str(self.core.venv / "bin/ansible-playbook"),
+            "-i",
+            str(tmp / "inventory.ini"),
+            "-e",
+            f"@{tmp / 'vars.json'}",
+            str(PLAYBOOKS / playbook),
+        ]
+        if verbosity:
+            command.append("-" + "v" * verbosity)
+        proc = subprocess.run(command, cwd=tmp, env=run_env, capture_output=True, text=True, timeout=300)
+        return Run(proc=proc, tmp=tmp, markers=markers, out_dir=out_dir)

@@ -1,0 +1,94 @@
+"""ephemeral.aws.lambda_invocation in real ansible-playbook runs against the local endpoint.
+
+Every run is also a leak test: -vvvvvv, ANSIBLE_LOG_PATH, the tree and junit callbacks and
+the target's (fake) syslog must hold none of the secret markers (payload, client context,
+function error message, the function's own secret, the registered result and log tail),
+while files written by a later task from the registered values hold all of them.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import pytest
+from playbook_support import FUNCTION_OWN_SECRET, PlaybookRunner
+
+CENSORED = "the output has been hidden due to the fact that 'no_log: true' was specified for this result"
+
+
+def test_module_every_option_and_output(playbook_runner: PlaybookRunner) -> None:
+    run = playbook_runner.run("module.yml")
+    assert run.rc == 0, run.describe()
+    assert "failed=0" in run.proc.stdout and "ignored=4" in run.proc.stdout, run.describe()
+
+    full = run.registered("full.json")
+    failing = run.registered("failing.json")
+    # register kept every value, exactly.
+    assert full["result_json"]["event"]["marker"] == run.markers["payload_marker"]
+    assert full["result_json"]["client_context"]["custom"]["secret"] == run.markers["cc_marker"]
+    assert run.markers["payload_marker"] in base64.b64decode(full["log_result"]).decode()
+    assert json.loads(full["result"]) == full["result_json"]
+    assert failing["result_json"]["errorMessage"] == run.markers["err_marker"]
+    assert run.registered("own_secret.txt") == FUNCTION_OWN_SECRET
+
+    run.assert_no_leak(full["result"], full["log_result"], failing["result"], failing["log_result"])
+    outputs = run.outputs()
+    assert CENSORED in outputs["stdout"] and CENSORED in outputs["ansible.log"]
+    # The fake syslog works (the control task's invocation is there) and holds nothing of ours.
+    syslog = outputs["syslog.txt"]
+    control = json.loads((run.tmp / "vars.json").read_text())["control_marker"]
+    assert control in syslog, syslog[:2000]
+    assert "lambda_invocation" not in syslog
+    # The failure message names function, version and errorType only.
+    assert "Lambda function fail (version $LATEST) failed" in run.proc.stdout or "ignoring" in run.proc.stdout
+
+
+def test_lookup_formats_loop_and_errors(playbook_runner: PlaybookRunner) -> None:
+    run = playbook_runner.run("lookup.yml")
+    assert run.rc == 0, run.describe()
+    assert "failed=0" in run.proc.stdout, run.describe()
+    results = run.registered("lookup.json")
+    as_text = results[
+        "as_text"
+    ]  # data, not text, on ansible-core < 2.19 (set_fact turns JSON text into data)
+    as_data = json.loads(as_text) if isinstance(as_text, str) else as_text
+    assert as_data["event"]["marker"] == run.markers["payload_marker"]
+    assert [item["version"] for item in results["looped"]] == ["$LATEST", "1", "2", "3"]
+    assert run.registered("lookup_own_secret.txt") == FUNCTION_OWN_SECRET
+    run.assert_no_leak(as_text if isinstance(as_text, str) else "")
+
+
+MATRIX = [("default", "json", v) for v in range(7)] + [
+    ("default", "yaml", 3),
+    ("minimal", "json", 0),
+    ("minimal", "json", 6),
+    ("oneline", "json", 0),
+    ("oneline", "json", 6),
+]
+
+
+@pytest.mark.parametrize(("callback", "result_format", "verbosity"), MATRIX)
+def test_hidden_for_every_callback_and_verbosity(
+    playbook_runner: PlaybookRunner, callback: str, result_format: str, verbosity: int
+) -> None:
+    run = playbook_runner.run(
+        "hidden.yml",
+        verbosity=verbosity,
+        env={"ANSIBLE_STDOUT_CALLBACK": callback, "ANSIBLE_CALLBACK_RESULT_FORMAT": result_format},
+    )
+    assert run.rc == 0, run.describe()
+    kept = run.registered("hidden.json")
+    assert kept["echoed"]["result_json"]["event"]["marker"] == run.markers["payload_marker"]
+    assert kept["echoed"]["result_json"]["client_context"]["custom"]["secret"] == run.markers["cc_marker"]
+    assert [r["result_json"]["value"] for r in kept["own"]["results"]] == [FUNCTION_OWN_SECRET] * 2
+    assert kept["failing"]["result_json"]["errorMessage"] == run.markers["err_marker"]
+    looked_up = kept["looked_up"]
+    looked_up = json.loads(looked_up) if isinstance(looked_up, str) else looked_up
+    assert looked_up["event"]["marker"] == run.markers["payload_marker"]
+    run.assert_no_leak(
+        kept["echoed"]["result"],
+        kept["echoed"]["log_result"],
+        kept["failing"]["result"],
+        kept["failing"]["log_result"],
+    )
