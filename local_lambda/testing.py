@@ -22,7 +22,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -41,53 +41,88 @@ class EndpointStartError(RuntimeError):
     pass
 
 
-def _stat(pid: int) -> tuple[str, int, int] | None:
-    """(state, ppid, pgid) of a process from /proc, or None if it does not exist."""
+@dataclass(frozen=True)
+class ProcessInfo:
+    """One /proc/<pid>/stat entry. `start` (clock ticks after boot) tells a process apart
+    from a later one that got the same pid: pids wrap quickly (pid_max is often 32768)."""
+
+    pid: int
+    state: str
+    ppid: int
+    pgid: int
+    start: int
+
+    @property
+    def alive(self) -> bool:
+        return self.state not in ("Z", "X")
+
+
+def process_info(pid: int) -> ProcessInfo | None:
     try:
         with open(f"/proc/{pid}/stat", "rb") as handle:
             data = handle.read().decode("utf-8", "replace")
     except OSError:
         return None
     fields = data[data.rindex(")") + 2 :].split()  # the command name may contain spaces
-    return fields[0], int(fields[1]), int(fields[2])
+    return ProcessInfo(pid, fields[0], int(fields[1]), int(fields[2]), int(fields[19]))
 
 
-def process_alive(pid: int) -> bool:
-    """True if `pid` exists and is not a zombie."""
-    stat = _stat(pid)
-    return stat is not None and stat[0] not in ("Z", "X")
+def process_start(pid: int) -> int | None:
+    """Start time of a living process, to pass to process_alive later; None if it is gone."""
+    info = process_info(pid)
+    return info.start if info is not None and info.alive else None
 
 
-def _process_table() -> dict[int, tuple[str, int, int]]:
+def process_alive(pid: int, start: int | None = None) -> bool:
+    """True if `pid` exists, is not a zombie and (if given) started at `start`."""
+    info = process_info(pid)
+    return info is not None and info.alive and (start is None or info.start == start)
+
+
+def process_table() -> dict[int, ProcessInfo]:
     table = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
-            stat = _stat(int(entry))
-            if stat is not None:
-                table[int(entry)] = stat
+            info = process_info(int(entry))
+            if info is not None:
+                table[info.pid] = info
     return table
 
 
-def descendants(pid: int) -> set[int]:
-    """Living processes below `pid` in the process tree."""
-    table = _process_table()
+def _now_ticks() -> int:
+    with open("/proc/uptime") as handle:
+        return int(float(handle.read().split()[0]) * os.sysconf("SC_CLK_TCK")) + 1
+
+
+def descendants(pid: int) -> dict[int, int]:
+    """Living processes below `pid` in the process tree: pid -> start."""
+    table = process_table()
     children: dict[int, list[int]] = {}
-    for child, (_, ppid, _) in table.items():
-        children.setdefault(ppid, []).append(child)
-    found: set[int] = set()
+    for info in table.values():
+        children.setdefault(info.ppid, []).append(info.pid)
+    found: dict[int, int] = {}
     todo = [pid]
     while todo:
         for child in children.get(todo.pop(), []):
-            if child not in found and table[child][0] not in ("Z", "X"):
-                found.add(child)
+            if child not in found and table[child].alive:
+                found[child] = table[child].start
                 todo.append(child)
     return found
 
 
-def in_process_groups(pgids: set[int]) -> set[int]:
-    """Living processes whose process group is one of `pgids` (runtimes lead their own)."""
+def in_process_groups(groups: Mapping[int, int], until: int | None = None) -> set[int]:
+    """Living members of the process groups `groups` (pgid -> the leader's start).
+
+    Runtimes lead their own group; a member counts if it started after its leader (and
+    before `until`), so a new group that reuses an old pid is not mistaken for ours.
+    """
     return {
-        pid for pid, (state, _, pgid) in _process_table().items() if pgid in pgids and state not in ("Z", "X")
+        info.pid
+        for info in process_table().values()
+        if info.alive
+        and info.pgid in groups
+        and info.start >= groups[info.pgid]
+        and (until is None or info.start <= until)
     }
 
 
@@ -164,7 +199,7 @@ class RunningEndpoint:
     log_path: Path
     startup_seconds: float
     owns_log: bool = False  # the log is a temporary file deleted after a clean stop
-    _known: set[int] = field(default_factory=set, repr=False)
+    _known: dict[int, int] = field(default_factory=dict, repr=False)  # runtime pid -> start
 
     @property
     def pid(self) -> int:
@@ -184,7 +219,10 @@ class RunningEndpoint:
     def runtimes(self) -> list[dict[str, Any]]:
         """Runtime processes the endpoint knows: function, version, pid, state (idle/busy/dead)."""
         runtimes: list[dict[str, Any]] = self._local("GET", "/_local/runtimes")["runtimes"]
-        self._known.update(rt["pid"] for rt in runtimes)
+        for rt in runtimes:
+            start = process_start(rt["pid"])
+            if start is not None:
+                self._known.setdefault(rt["pid"], start)
         return runtimes
 
     def runtime_pids(self, function: str | None = None) -> set[int]:
@@ -199,11 +237,14 @@ class RunningEndpoint:
         return self.log_path.read_text(errors="replace")
 
     def stop(self, timeout: float = 10.0, sig: int = signal.SIGTERM) -> None:
-        """Signal the endpoint, wait for it, and check that none of its processes survived."""
+        """Signal the endpoint, wait for it, and check that none of its processes survived.
+
+        Only processes proven to be ours (same pid and start time) count and are killed.
+        """
         if self.process.poll() is None:
             with contextlib.suppress(OSError):
                 self.runtimes()  # remember pids even of runtimes that are not children any more
-            tracked = self._known | descendants(self.pid)
+            tracked = {**self._known, **descendants(self.pid)}
             self.process.send_signal(sig)
             try:
                 self.process.wait(timeout)
@@ -212,20 +253,23 @@ class RunningEndpoint:
                 self.process.wait()
                 raise LeftoverProcesses(f"endpoint {self.pid} ignored signal {sig} for {timeout} s") from None
         else:
-            tracked = set(self._known)
+            tracked = dict(self._known)
+        stopped = _now_ticks()
         if self.process.stdout is not None:
             self.process.stdout.close()
         deadline = time.monotonic() + 2  # init may take a moment to reap re-parented processes
         while True:
-            leftovers = {pid for pid in tracked if process_alive(pid)} | in_process_groups(self._known)
+            leftovers = {pid for pid, start in tracked.items() if process_alive(pid, start)}
+            leftovers |= in_process_groups(self._known, until=stopped)
             if not leftovers or time.monotonic() > deadline:
                 break
             time.sleep(0.02)
         if leftovers:
+            details = [process_info(pid) for pid in sorted(leftovers)]
             for pid in leftovers:
                 with contextlib.suppress(OSError):
                     os.kill(pid, signal.SIGKILL)
-            raise LeftoverProcesses(f"processes left behind by local_lambda: {sorted(leftovers)}")
+            raise LeftoverProcesses(f"processes left behind by local_lambda: {details}")
         if self.owns_log:
             self.log_path.unlink(missing_ok=True)
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from botocore.exceptions import ClientError
 
-from local_lambda.testing import RunningEndpoint, count_executions, invoke, process_alive
+from local_lambda.testing import RunningEndpoint, count_executions, invoke, process_alive, process_start
 
 if TYPE_CHECKING:
     from mypy_boto3_lambda import LambdaClient
@@ -300,6 +300,7 @@ def test_timeout_kills_and_replaces_the_runtime(
     lambda_endpoint: RunningEndpoint, lambda_client: LambdaClient
 ) -> None:
     warm_pid = invoke(lambda_client, "short-timeout", {"seconds": 0}).payload["pid"]
+    warm_start = process_start(warm_pid)
     started = time.monotonic()
     result = invoke(lambda_client, "short-timeout", {"seconds": 30}, LogType="Tail")
     elapsed = time.monotonic() - started
@@ -309,9 +310,9 @@ def test_timeout_kills_and_replaces_the_runtime(
     assert "Task timed out after 2.00 seconds" in result.payload["errorMessage"]
     assert result.log is not None and "Task timed out after 2.00 seconds" in result.log
     deadline = time.monotonic() + 5
-    while process_alive(warm_pid) and time.monotonic() < deadline:
+    while process_alive(warm_pid, warm_start) and time.monotonic() < deadline:
         time.sleep(0.02)
-    assert not process_alive(warm_pid)
+    assert not process_alive(warm_pid, warm_start)
     after = invoke(lambda_client, "short-timeout", {"seconds": 0})
     assert after.function_error is None
     assert after.payload["pid"] != warm_pid
@@ -320,12 +321,13 @@ def test_timeout_kills_and_replaces_the_runtime(
 
 def test_crashed_runtime_is_replaced(lambda_client: LambdaClient) -> None:
     before = invoke(lambda_client, "crash", {"crash": False}).payload["pid"]
+    before_start = process_start(before)
     crashed = invoke(lambda_client, "crash", {"code": 7}, LogType="Tail")
     assert crashed.function_error == "Unhandled"
     assert crashed.payload["errorType"] == "Runtime.ExitError"
     assert "Runtime exited with error: exit status 7" in crashed.payload["errorMessage"]
     assert crashed.log is not None and "crash about to exit" in crashed.log
-    assert not process_alive(before)
+    assert not process_alive(before, before_start)
     after = invoke(lambda_client, "crash", {"crash": False})
     assert after.function_error is None
     assert after.payload["pid"] != before

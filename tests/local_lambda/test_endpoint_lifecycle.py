@@ -22,6 +22,7 @@ from local_lambda.testing import (
     invoke,
     make_client,
     process_alive,
+    process_start,
     running_endpoint,
     start_endpoint,
 )
@@ -64,13 +65,14 @@ def test_stop_leaves_no_process_behind_even_with_hung_and_crashed_handlers(sig: 
         spawned = invoke(client, "spawn", {"seconds": 300}).payload  # left a child running
         _background_call(endpoint, "sleep", {"seconds": 300})  # a hung handler
         hung = _wait_busy(endpoint, "sleep", 1)
-        pids = {warm, spawned["pid"], spawned["child_pid"], *hung}
-        assert all(process_alive(pid) for pid in pids)
+        runtimes = {pid: process_start(pid) for pid in {warm, spawned["pid"], *hung}}
+        processes = {**runtimes, spawned["child_pid"]: process_start(spawned["child_pid"])}
+        assert None not in processes.values()
     finally:
         endpoint.stop(sig=sig)  # raises LeftoverProcesses if anything survived
     assert endpoint.process.returncode == 0
-    assert not any(process_alive(pid) for pid in pids)
-    assert not in_process_groups(pids)
+    assert not any(process_alive(pid, start) for pid, start in processes.items())
+    assert not in_process_groups({pid: start for pid, start in runtimes.items() if start is not None})
 
 
 def test_hard_killed_endpoint_takes_its_runtimes_along() -> None:
@@ -80,8 +82,9 @@ def test_hard_killed_endpoint_takes_its_runtimes_along() -> None:
     warm = invoke(client, "echo", {}).payload["pid"]
     _background_call(endpoint, "sleep", {"seconds": 300})
     hung = _wait_busy(endpoint, "sleep", 1)
+    processes = {pid: process_start(pid) for pid in {warm, *hung}}
     endpoint.stop(sig=signal.SIGKILL)
-    assert not any(process_alive(pid) for pid in {warm, *hung})
+    assert not any(process_alive(pid, start) for pid, start in processes.items())
 
 
 def test_start_to_ready_is_fast() -> None:
@@ -117,12 +120,15 @@ def test_background_mode_with_ready_and_pid_files(tmp_path: Path) -> None:
     assert ready.read_text().strip() == url
     pid = int(pid_file.read_text())
     runtime_pid = invoke(make_client(url), "echo", {"x": 1}).payload["pid"]
+    starts = process_start(pid), process_start(runtime_pid)
     os.kill(pid, signal.SIGTERM)
     deadline = time.monotonic() + 10
-    while (process_alive(pid) or process_alive(runtime_pid)) and time.monotonic() < deadline:
+    while (
+        process_alive(pid, starts[0]) or process_alive(runtime_pid, starts[1])
+    ) and time.monotonic() < deadline:
         time.sleep(0.02)
-    assert not process_alive(pid)
-    assert not process_alive(runtime_pid)
+    assert not process_alive(pid, starts[0])
+    assert not process_alive(runtime_pid, starts[1])
     assert not ready.exists()  # removed on shutdown
     assert "serving" in log.read_text()
 
