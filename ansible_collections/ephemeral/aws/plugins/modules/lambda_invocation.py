@@ -99,6 +99,11 @@ attributes:
     platforms: all
 notes:
   - RV(ignore:changed) is V(true) whenever the function ran (also when it failed), and in check mode.
+  - The task's arguments (payload, client context) are not part of the hidden result; they are
+    kept out of the result, the target's syslog and the loop labels, but Ansible prints them in
+    the task banner when C(display_args_to_stdout) is enabled (it is off by default).
+  - The values of O(secret_key) and O(session_token) are masked (C(********)) wherever they
+    occur in the registered result, as for every C(no_log) option.
   - Options are named as in the Terraform C(aws_lambda_invocation) resource; the AWS connection
     options are named as in C(amazon.aws), but this collection does not depend on it.
 seealso:

@@ -1,0 +1,106 @@
+"""The collection as a product: docs render, it builds and installs, changelog lints, and the
+example playbook hides the sample function's secrets while a later task uses them."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+from playbook_support import ROOT, AnsibleCore
+
+from local_lambda.testing import running_endpoint
+
+COLLECTION = ROOT / "ansible_collections" / "ephemeral" / "aws"
+
+
+def _env(core: AnsibleCore, **extra: str) -> dict[str, str]:
+    return {
+        "PATH": f"{core.venv / 'bin'}:{os.environ.get('PATH', '/usr/bin:/bin')}",
+        "HOME": os.environ.get("HOME", "/tmp"),
+        "LANG": "C.UTF-8",
+        "ANSIBLE_NOCOLOR": "1",
+        "ANSIBLE_COLLECTIONS_SCAN_SYS_PATH": "false",
+        **extra,
+    }
+
+
+@pytest.mark.parametrize("plugin_type", ["module", "lookup"])
+def test_ansible_doc_renders(ansible_core: AnsibleCore, plugin_type: str) -> None:
+    proc = subprocess.run(
+        [str(ansible_core.venv / "bin/ansible-doc"), "-t", plugin_type, "ephemeral.aws.lambda_invocation"],
+        env=_env(ansible_core, ANSIBLE_COLLECTIONS_PATH=str(ROOT)),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "ERROR" not in proc.stderr, proc.stderr
+    assert "function_name" in proc.stdout or "_terms" in proc.stdout
+    assert "payload" in proc.stdout and "read_timeout" in proc.stdout
+
+
+def test_galaxy_build_and_install(ansible_core: AnsibleCore, tmp_path: Path) -> None:
+    env = _env(ansible_core)
+    galaxy = str(ansible_core.venv / "bin/ansible-galaxy")
+    subprocess.run(
+        [galaxy, "collection", "build", str(COLLECTION), "--output-path", str(tmp_path)],
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    tarball = tmp_path / "ephemeral-aws-0.1.0.tar.gz"
+    assert tarball.is_file()
+    listing = subprocess.run(["tar", "-tzf", str(tarball)], check=True, capture_output=True, text=True).stdout
+    assert "plugins/module_utils/lambda_invocation_core/invoke.py" in listing
+    assert "tests/output" not in listing
+    installed = tmp_path / "collections"
+    subprocess.run(
+        [galaxy, "collection", "install", str(tarball), "-p", str(installed)],
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    proc = subprocess.run(
+        [str(ansible_core.venv / "bin/ansible-doc"), "ephemeral.aws.lambda_invocation"],
+        env=_env(ansible_core, ANSIBLE_COLLECTIONS_PATH=str(installed)),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert str(installed) in proc.stdout
+
+
+def test_changelog_lints() -> None:
+    subprocess.run(
+        [str(ROOT / ".venv/bin/antsibull-changelog"), "lint"], cwd=COLLECTION, check=True, timeout=120
+    )
+
+
+def test_example_hides_the_secret_and_uses_it(ansible_core: AnsibleCore, tmp_path: Path) -> None:
+    with running_endpoint(ROOT / "examples" / "local_lambda.json") as endpoint:
+        proc = subprocess.run(
+            [str(ROOT / "examples/ansible/run.sh"), "-vvvv"],
+            env={
+                **_env(ansible_core),
+                "LAMBDA_ENDPOINT_URL": endpoint.url,
+                "ANSIBLE_PLAYBOOK": str(ansible_core.venv / "bin/ansible-playbook"),
+                "EXAMPLE_OUT_DIR": str(tmp_path),
+                "ANSIBLE_LOG_PATH": str(tmp_path / "ansible.log"),
+            },
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
+    password = (tmp_path / "db_password").read_text().strip()
+    assert password.startswith("s3cr3t-")
+    output = proc.stdout + proc.stderr + (tmp_path / "ansible.log").read_text()
+    assert password not in output
+    assert "s3cr3t-" not in output and "tok_" not in output
+    assert "censored" in output
+    assert f"received a password of {len(password)} characters" in proc.stdout
