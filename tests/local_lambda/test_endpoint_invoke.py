@@ -359,3 +359,29 @@ def test_idle_runtime_killed_from_outside_is_replaced(
     after = invoke(lambda_client, "crash", {"crash": False})
     assert after.function_error is None
     assert after.payload["pid"] != pid
+
+
+def test_keep_alive_serves_many_calls_on_one_connection(lambda_endpoint: RunningEndpoint) -> None:
+    import http.client
+    from urllib.parse import urlsplit
+
+    address = urlsplit(lambda_endpoint.url)
+    connection = http.client.HTTPConnection(address.hostname or "", address.port, timeout=10)
+    try:
+        connection.connect()
+        sock = connection.sock
+        for i in range(3):
+            connection.request("POST", "/2015-03-31/functions/echo/invocations", body=json.dumps({"i": i}))
+            response = connection.getresponse()
+            assert response.status == 200
+            assert json.loads(response.read())["event"] == {"i": i}
+            assert response.getheader("Connection") != "close"
+        assert connection.sock is sock  # never reconnected
+        # An error answer keeps the connection too.
+        connection.request("POST", "/2015-03-31/functions/nope/invocations", body=b"{}")
+        response = connection.getresponse()
+        response.read()
+        assert response.status == 404
+        assert connection.sock is sock
+    finally:
+        connection.close()
