@@ -140,6 +140,8 @@ class Runtime:
         self._current: Invocation | None = None
         self._dead = False
         self._killed = False
+        self._reaped = False
+        self._exited = threading.Event()
         self._exit_status: int | None = None
         self._captured = bytearray()
         self._captured_dropped = 0
@@ -243,27 +245,29 @@ class Runtime:
             self._killed = True
             self._dead = True
             self._cond.notify_all()
-        if self._proc is not None:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(self._proc.pid, signal.SIGKILL)
+            # Under the lock: the wait thread reaps under it too, so the pid cannot have
+            # been freed (and reused by someone else's process group) in between.
+            if self._proc is not None and not self._reaped:
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.killpg(self._proc.pid, signal.SIGKILL)
         httpio.stop_listening(self._listener)
 
     def join(self, timeout: float) -> bool:
         """Wait until the process has been reaped; True if it was."""
-        if self._proc is None:
-            return True
-        try:
-            self._proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            return False
-        return True
+        return self._proc is None or self._exited.wait(timeout)
 
     def _wait_exit(self) -> None:
         assert self._proc is not None
-        status = self._proc.wait()
+        pid = self._proc.pid
+        # Wait for the exit without reaping: while it is a zombie the pid (and so the
+        # process group id) stays ours, and stray children of the handler can be killed.
+        with contextlib.suppress(ChildProcessError):
+            os.waitid(os.P_PID, pid, os.WEXITED | os.WNOWAIT)
         with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(self._proc.pid, signal.SIGKILL)  # stray children of a crashed handler
+            os.killpg(pid, signal.SIGKILL)
         with self._cond:
+            status = self._proc.wait()  # returns at once: it has exited
+            self._reaped = True
             self._dead = True
             self._exit_status = status
             if self._pending is not None and self._initialised:
@@ -286,6 +290,7 @@ class Runtime:
                 )
             self._cond.notify_all()
             conns = list(self._conns)
+        self._exited.set()
         httpio.stop_listening(self._listener)
         for conn in conns:
             with contextlib.suppress(OSError):
