@@ -24,6 +24,10 @@ find_python() {
     return 1
 }
 
+quiet_pip() {
+    grep -v "^WARNING: Location '.*' is ignored" >&2 || true
+}
+
 if [ ! -x .venv/bin/python ] || ! python_ok .venv/bin/python; then
     if ! py=$(find_python); then
         echo "bootstrap: need CPython 3.12 or 3.13 with venv and ensurepip (ansible-core 2.21 needs" >&2
@@ -38,12 +42,12 @@ fi
 stamp=.venv/.deps-$(sha256sum pyproject.toml | cut -c1-16)
 if [ ! -f "$stamp" ]; then
     echo "bootstrap: installing dependencies" >&2
-    .venv/bin/python -m pip install -q --disable-pip-version-check -U pip
-    .venv/bin/python -m pip install -q --disable-pip-version-check '.[dev]'
+    # This machine's pip config names local mirrors that may be absent: drop that noise.
+    .venv/bin/python -m pip install -q --disable-pip-version-check -U pip 2>&1 | quiet_pip
+    .venv/bin/python -m pip install -q --disable-pip-version-check '.[dev]' 2>&1 | quiet_pip
     rm -f .venv/.deps-*
     touch "$stamp"
 fi
 # The project itself, always: hatchling cannot install core/ -> lambda_invocation_core
 # in editable mode, so a fresh copy keeps the installed core equal to core/.
-.venv/bin/python -m pip install -q --disable-pip-version-check --no-deps --force-reinstall . 2>&1 \
-    | grep -v "^WARNING: Location" >&2 || true
+.venv/bin/python -m pip install -q --disable-pip-version-check --no-deps --force-reinstall . 2>&1 | quiet_pip
