@@ -12,8 +12,9 @@
 # Environment: ANSIBLE_TEST_EXTRA="..." extra ansible-test arguments.
 #
 # Two workarounds for this kind of machine (see shared NOTES section 5):
-# * PYENV_VERSION lists every installed CPython 3 so that each python3.X pyenv shim runs
-#   (ansible-test looks target Pythons up as python3.X on PATH).
+# * ansible-test looks target Pythons up as python3.X on PATH, where pyenv's shims refuse to
+#   run without PYENV_VERSION (which ansible-test drops): links to the real interpreters go
+#   first on PATH.
 # * ansible-test bootstraps pip in each test venv from a get-pip script it downloads. When
 #   that download is unreachable, a stand-in is seeded in ~/.ansible/test/cache that
 #   bootstraps pip with ensurepip and pip-installs the requested packages from the registry.
@@ -46,13 +47,22 @@ case "$core" in
 esac
 [ -x "$venv/bin/ansible-test" ] || { echo "ansible_sanity: no ansible-test in $venv (run scripts/bootstrap.sh?)" >&2; exit 1; }
 
-# Every installed CPython 3 for the pyenv shims, the system default's version first.
+# ansible-test finds target Pythons as python3.X on PATH. pyenv's shims only run with
+# PYENV_VERSION set, and ansible-test does not pass that variable on to the commands it runs,
+# so a folder of links to the real interpreters goes first on PATH (PYENV_VERSION is set too,
+# for the shims ansible-test may still meet).
 if [ -d "$HOME/.pyenv/versions" ]; then
-    default=$(python3 -c 'import platform; print(platform.python_version())' 2>/dev/null || true)
-    versions=$(cd "$HOME/.pyenv/versions" && ls -d 3.* 2>/dev/null | sort -t. -k1,1n -k2,2nr -k3,3nr)
-    PYENV_VERSION=$( { [ -d "$HOME/.pyenv/versions/$default" ] && echo "$default"; echo "$versions"; } \
-        | awk 'NF && !seen[$0]++' | paste -sd: -)
-    export PYENV_VERSION
+    links="${XDG_CACHE_HOME:-$HOME/.cache}/ephemeral-aws/pythons"
+    mkdir -p "$links"
+    versions=$(cd "$HOME/.pyenv/versions" && ls -d 3.* 2>/dev/null | sort -t. -k1,1n -k2,2n -k3,3n)
+    for version in $versions; do  # ascending: the newest patch release of a minor wins
+        minor=${version%.*}
+        [ -x "$HOME/.pyenv/versions/$version/bin/python$minor" ] &&
+            ln -sfn "$HOME/.pyenv/versions/$version/bin/python$minor" "$links/python$minor"
+    done
+    PATH="$links:$PATH"
+    PYENV_VERSION=$(echo "$versions" | sort -t. -k1,1n -k2,2nr | paste -sd: -)
+    export PATH PYENV_VERSION
 fi
 
 # The pip bootstrap script this ansible-test wants, and a stand-in if it cannot be downloaded.
