@@ -11,14 +11,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pulumi_test_settings import PLANTED_ACCESS_KEY, PLANTED_SECRET_KEY, PLANTED_SESSION_TOKEN
 
 import lambda_invocation_core
-
-PLANTED_ACCESS_KEY = "AKIAPLANTEDKEY000001"
-PLANTED_SECRET_KEY = "planted-secret-key-8c1d2e3f-DO-NOT-LEAK"
-PLANTED_SESSION_TOKEN = "planted-session-token-5a6b7c8d-DO-NOT-LEAK"
-PLANTED = (PLANTED_ACCESS_KEY, PLANTED_SECRET_KEY, PLANTED_SESSION_TOKEN)
-REGION = "us-east-1"
 
 
 @pytest.fixture(autouse=True)

@@ -11,8 +11,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import REGION
 from pulumi_test_engine import TestEngine
+from pulumi_test_settings import REGION
 
 from local_lambda.testing import RunningEndpoint, running_endpoint
 

@@ -24,11 +24,11 @@ from typing import Any
 import dill  # type: ignore[import-untyped]
 import grpc
 import pytest
-from conftest import PLANTED, REGION
 from google.protobuf import json_format, struct_pb2
 from pulumi.runtime import rpc
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 from pulumi_test_engine import PROVIDER_KEY, TestEngine
+from pulumi_test_settings import PLANTED, REGION
 
 import pulumi_lambda_invocation
 from local_lambda.testing import RunningEndpoint, count_executions

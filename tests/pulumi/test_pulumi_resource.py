@@ -15,8 +15,8 @@ from typing import Any
 
 import pulumi
 import pytest
-from conftest import PLANTED, REGION
 from pulumi_test_engine import PROVIDER_KEY, CheckFailedError, TestEngine
+from pulumi_test_settings import PLANTED, REGION
 
 import lambda_invocation_core
 import pulumi_lambda_invocation as pli
