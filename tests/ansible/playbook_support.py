@@ -106,6 +106,7 @@ class PlaybookRunner:
         verbosity: int = 6,
         env: dict[str, str] | None = None,
         extra_vars: dict[str, Any] | None = None,
+        target_python: Path | str = TARGET_PYTHON,
     ) -> Run:
         self.counter[0] += 1
         tmp = self.tmp / f"run{self.counter[0]}"
@@ -129,7 +130,7 @@ class PlaybookRunner:
         }
         (tmp / "vars.json").write_text(json.dumps(variables))
         (tmp / "inventory.ini").write_text(
-            f"localhost ansible_connection=local ansible_python_interpreter={TARGET_PYTHON}\n"
+            f"localhost ansible_connection=local ansible_python_interpreter={target_python}\n"
         )
         run_env = {
             "PATH": f"{self.core.venv / 'bin'}:{os.environ.get('PATH', '/usr/bin:/bin')}",

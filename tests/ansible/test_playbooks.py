@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import base64
 import json
+import subprocess
+from pathlib import Path
 
 import pytest
 from playbook_support import FUNCTION_OWN_SECRET, PlaybookRunner
@@ -92,3 +94,19 @@ def test_hidden_for_every_callback_and_verbosity(
         kept["failing"]["result"],
         kept["failing"]["log_result"],
     )
+
+
+def test_module_without_boto3_on_the_target(playbook_runner: PlaybookRunner) -> None:
+    """missing_required_lib on an old target Python without boto3 (also proves the module and
+    its module_utils run on Python 3.9)."""
+    candidates = sorted(Path.home().glob(".pyenv/versions/3.9*/bin/python3.9"))
+    python = next((str(p) for p in candidates if not _has_boto3(p)), None)
+    if python is None:
+        pytest.skip("no Python 3.9 without boto3 here")
+    run = playbook_runner.run("no_boto3.yml", target_python=python)
+    assert run.rc == 0, run.describe()
+    run.assert_no_leak()
+
+
+def _has_boto3(python: Path) -> bool:
+    return subprocess.run([str(python), "-c", "import boto3"], capture_output=True).returncode == 0
