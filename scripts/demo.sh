@@ -25,3 +25,6 @@ echo "== 1. shared core"
 
 echo "== 2. Pulumi program examples/pulumi (under the test engine: no Pulumi CLI here; with it: pulumi up)"
 .venv/bin/python examples/pulumi/run_under_test_engine.py
+
+echo "== 3. Ansible playbook examples/ansible/playbook.yml (result hidden, a later task uses it)"
+examples/ansible/run.sh

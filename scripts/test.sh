@@ -14,3 +14,13 @@ echo "== lint: ruff, mypy, module_utils copy"
 echo "== pytest"
 # pytest exits 5 when no test ran, which fails this script like any other failure.
 .venv/bin/python -m pytest "$@"
+
+echo "== ansible-test sanity and units: ansible-core 2.21 (controller Python 3.12)"
+scripts/ansible_sanity.sh --core current all
+echo "== ansible-test sanity and units: the oldest ansible-core in meta/runtime.yml"
+scripts/ansible_sanity.sh --core oldest all
+echo "== ansible-test compile and import for the other target Pythons"
+scripts/ansible_sanity.sh --core current --python 3.9 --python 3.10 --python 3.11 --python 3.13 sanity \
+    -- --test compile --test import
+scripts/ansible_sanity.sh --core oldest --python 3.9 --python 3.10 --python 3.11 sanity \
+    -- --test compile --test import
