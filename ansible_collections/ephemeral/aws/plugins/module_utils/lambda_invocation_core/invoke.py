@@ -11,10 +11,14 @@ run, and Lambda delivers at least once already.
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
+import logging
 import random
 import re
+import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -232,6 +236,43 @@ def _backoff(attempt: int) -> float:
     return random.uniform(0, min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2 ** (attempt - 1)))
 
 
+# botocore and urllib3 log request bodies, signed headers (X-Amz-Client-Context) and
+# response bodies at DEBUG. Those records are dropped while this thread is inside an
+# Invoke call, so turning on debug logging (Pulumi, Ansible -vvvv, a user's basicConfig)
+# cannot print a payload, client context or result. Other AWS calls still log as usual.
+_TRANSPORT_LOGGERS = (
+    "botocore.endpoint",
+    "botocore.parsers",
+    "botocore.auth",
+    "botocore.awsrequest",
+    "botocore.httpsession",
+    "botocore.client",
+    "botocore.hooks",
+    "botocore.retryhandler",
+    "urllib3.connectionpool",
+)
+_inside_invoke = threading.local()
+
+
+class _InvokeDebugFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno > logging.DEBUG or not getattr(_inside_invoke, "active", False)
+
+
+_DEBUG_FILTER = _InvokeDebugFilter()
+for _logger_name in _TRANSPORT_LOGGERS:
+    logging.getLogger(_logger_name).addFilter(_DEBUG_FILTER)
+
+
+@contextlib.contextmanager
+def _transport_debug_logs_dropped() -> Iterator[None]:
+    _inside_invoke.active = True
+    try:
+        yield
+    finally:
+        _inside_invoke.active = False
+
+
 def _call(client: Any, kwargs: dict[str, Any], connection: ConnectionSettings) -> Any:
     """One Invoke request, with transport errors translated; never repeated here."""
     from botocore.exceptions import (
@@ -246,9 +287,10 @@ def _call(client: Any, kwargs: dict[str, Any], connection: ConnectionSettings) -
 
     endpoint = connection.endpoint_url or "the Lambda endpoint"
     try:
-        response = client.invoke(**kwargs)
-        # The body is streamed: a timeout or dropped connection can still happen here.
-        response["Payload"] = response["Payload"].read()
+        with _transport_debug_logs_dropped():
+            response = client.invoke(**kwargs)
+            # The body is streamed: a timeout or dropped connection can still happen here.
+            response["Payload"] = response["Payload"].read()
         return response
     except ReadTimeoutError:
         raise InvocationTimeoutError(

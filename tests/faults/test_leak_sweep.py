@@ -1,0 +1,80 @@
+"""Leak sweep: a secret marker in payload, client context, result and log never reaches a
+log record or an error message, with every logger of the process at DEBUG."""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fault_tools import TALLY
+
+import lambda_invocation_core as core
+from local_lambda.testing import RunningEndpoint
+
+MARKER = "LEAK-MARKER-9c41e7"
+
+
+class Everything(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.texts: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.texts.append(self.format(record))
+
+
+@pytest.fixture
+def debug_logs() -> Iterator[Everything]:
+    handler = Everything()
+    handler.setFormatter(logging.Formatter("%(name)s %(levelname)s %(message)s"))
+    root = logging.getLogger()
+    old_level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    for name in ("botocore", "boto3", "urllib3"):
+        logging.getLogger(name).setLevel(logging.DEBUG)
+    try:
+        yield handler
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(old_level)
+
+
+def test_core_paths_at_debug(fault_endpoint: RunningEndpoint, debug_logs: Everything) -> None:
+    settings = core.ConnectionSettings(
+        region="us-east-1", access_key="AKIDLOCAL", secret_key="local-secret", endpoint_url=fault_endpoint.url
+    )
+    context = base64.b64encode(json.dumps({"custom": {"token": MARKER}}).encode()).decode()
+    errors: list[str] = []
+    outcome = core.invoke(
+        "echo", {"marker": MARKER}, client_context=context, log_type="Tail", connection=settings
+    )
+    # The marker did travel: in the result and the log, where the caller asked for it.
+    assert MARKER in outcome.result and MARKER in (outcome.log_text or "")
+    attempts: list[dict[str, Any]] = [
+        {"function_name": "echo", "payload": {"marker": MARKER}, "qualifier": "no-such-alias"},
+        {"function_name": "count", "payload": {"count_file": f"/nonexistent/{MARKER}"}},
+        {"function_name": "echo", "payload": f"{{not json {MARKER}"},
+        {"function_name": "echo", "payload": {}, "client_context": f"{MARKER}=="},
+        {"function_name": f"bad name {MARKER}", "payload": {}},
+    ]
+    for attempt in attempts:
+        with pytest.raises(core.LambdaInvocationError) as caught:
+            core.invoke(**attempt, fail_on_function_error=True, connection=settings)
+        errors += [str(caught.value), repr(caught.value)]
+    places = debug_logs.texts + errors
+    leaks = [text for text in places if MARKER in text or "local-secret" in text]
+    TALLY["leak sweep: log records and error messages inspected"] += len(places)
+    TALLY["leak sweep: leaks found"] += len(leaks)
+    assert any(text.startswith("botocore") for text in debug_logs.texts), "botocore logging was not on"
+    assert leaks == []
+
+
+def test_botocore_still_logs_at_debug_outside_an_invoke(debug_logs: Everything) -> None:
+    """The filter drops records only inside our Invoke calls."""
+    logging.getLogger("botocore.endpoint").debug("outside %s", "invoke")
+    assert "botocore.endpoint DEBUG outside invoke" in debug_logs.texts
