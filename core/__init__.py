@@ -34,6 +34,8 @@ from .validation import (
     MAX_PAYLOAD_BYTES,
     InvocationRequest,
     build_request,
+    encode_client_context,
+    encode_payload,
 )
 
 __all__ = [
@@ -61,6 +63,8 @@ __all__ = [
     "ValidationError",
     "build_request",
     "clear_client_cache",
+    "encode_client_context",
+    "encode_payload",
     "get_client",
     "invoke",
     "send",

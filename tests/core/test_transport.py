@@ -289,9 +289,9 @@ def test_client_cache_is_thread_safe(scripted_lambda: ScriptedLambda) -> None:
 
 
 def test_botocore_retries_are_off(scripted_lambda: ScriptedLambda) -> None:
-    client = core.get_client(settings(scripted_lambda.url))
-    assert client.meta.config.retries == {"mode": "standard", "total_max_attempts": 1}
-    assert client.meta.config.read_timeout == 5.0
+    config: Any = core.get_client(settings(scripted_lambda.url)).meta.config  # attributes set by Config(**kw)
+    assert config.retries == {"mode": "standard", "total_max_attempts": 1}
+    assert config.read_timeout == 5.0
 
 
 def test_default_read_timeout_covers_lambda_maximum() -> None:
