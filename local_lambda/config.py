@@ -39,7 +39,8 @@ DEFAULT_MEMORY = 128
 DEFAULT_REGION = "us-east-1"
 DEFAULT_ACCOUNT = "123456789012"
 
-_FUNCTION_NAME_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
+# A function's own name; Lambda@Edge replicas are named "<region>.<name>" by AWS.
+_FUNCTION_NAME_RE = re.compile(r"(?:[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d\.)?[a-zA-Z0-9_-]{1,64}")
 _ALIAS_RE = re.compile(r"(?!^[0-9]+$)[a-zA-Z0-9_-]{1,128}")
 _VERSION_RE = re.compile(r"[1-9][0-9]{0,9}")
 _ENV_KEY_RE = re.compile(r"[a-zA-Z][a-zA-Z0-9_]*")
@@ -217,7 +218,10 @@ def _version(
 def parse_function(name: str, data: Any, base: Path) -> FunctionSpec:
     where = f"functions.{name}"
     if not _FUNCTION_NAME_RE.fullmatch(name):
-        raise ConfigError(f"{where}: a function name is 1-64 characters of letters, digits, - and _")
+        raise ConfigError(
+            f"{where}: a function name is 1-64 characters of letters, digits, - and _ "
+            "(a Lambda@Edge replica: <region>.<name>)"
+        )
     if not isinstance(data, Mapping):
         raise ConfigError(f"{where}: expected an object")
     _check_keys(where, data, _FUNCTION_KEYS)

@@ -18,6 +18,7 @@ import contextlib
 import json
 import re
 import socket
+import sys
 import threading
 import uuid
 from collections.abc import Mapping
@@ -35,6 +36,7 @@ ASYNC_REQUEST_LIMIT = 1_048_576
 CLIENT_CONTEXT_LIMIT = 3583
 
 _INVOKE_PATH = re.compile(r"/2015-03-31/functions/([^/]+)/invocations")
+_CONFIGURATION_PATH = re.compile(r"/2015-03-31/functions/([^/]+)/configuration")
 _BASE64 = re.compile(r"(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?")
 
 
@@ -126,6 +128,10 @@ class Endpoint:
         version = None
         if function is not None and parsed.account in (None, config.account_id):
             version = function.resolve(qualifier)
+        if function is not None and version is None and qualifier == "$LATEST.PUBLISHED":
+            raise ApiError(
+                400, "NoPublishedVersionException", "The function has no published versions available."
+            )
         if function is None or version is None:
             raise ApiError(
                 404,
@@ -198,8 +204,16 @@ class _InvokeHandler(httpio.Handler):
         self.send_json(exc.status, exc.document, headers)
 
     def do_GET(self) -> None:
-        path = urlsplit(self.path).path
-        if path == "/_local/health":
+        url = urlsplit(self.path)
+        path = url.path
+        configuration = _CONFIGURATION_PATH.fullmatch(path)
+        if configuration is not None:
+            request_id = str(uuid.uuid4())
+            try:
+                self._get_configuration(request_id, unquote(configuration[1]), parse_qs(url.query))
+            except ApiError as exc:
+                self._send_error(exc, request_id)
+        elif path == "/_local/health":
             self.send_json(200, {"status": "ok"})
         elif path == "/_local/runtimes":
             self.send_json(200, {"runtimes": self.endpoint.service.snapshot()})
@@ -209,6 +223,25 @@ class _InvokeHandler(httpio.Handler):
                 {"Type": "User", "message": "Unknown operation: GET " + path},
                 [("x-amzn-ErrorType", "UnknownOperationException")],
             )
+
+    def _get_configuration(self, request_id: str, raw_name: str, query: dict[str, list[str]]) -> None:
+        """GetFunctionConfiguration, enough for clients that wait for State Active first
+        (amazon.aws.lambda_execute's waiters). The environment is left out on purpose."""
+        qualifiers = query.get("Qualifier")
+        function, version, _ = self.endpoint.resolve(raw_name, qualifiers[-1] if qualifiers else None)
+        document = {
+            "FunctionName": function.name,
+            "FunctionArn": self.endpoint.config.function_arn(function.name, version.version),
+            "Runtime": f"python{sys.version_info.major}.{sys.version_info.minor}",
+            "Handler": version.handler,
+            "Timeout": int(version.timeout),
+            "MemorySize": version.memory_size,
+            "Version": version.version,
+            "State": "Active",
+            "LastUpdateStatus": "Successful",
+            "PackageType": "Zip",
+        }
+        self.send_json(200, document, [("x-amzn-RequestId", request_id)])
 
     def _discard_body(self) -> None:
         with contextlib.suppress(httpio.BodyTooLarge):

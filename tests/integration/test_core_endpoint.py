@@ -127,3 +127,33 @@ def test_read_timeout_runs_the_function_once(lambda_endpoint: RunningEndpoint, c
 def test_large_payload_round_trip(lambda_endpoint: RunningEndpoint) -> None:
     outcome = core.invoke("big", {"size": 1_000_000}, connection=connection(lambda_endpoint))
     assert len(outcome.result) == 1_000_002
+
+
+def test_lambda_edge_replica_name(lambda_endpoint: RunningEndpoint) -> None:
+    """Invoke accepts '.' in the name part (Lambda@Edge replicas are '<region>.<name>')."""
+    outcome = core.invoke("us-east-1.edge-echo", {"x": 1}, connection=connection(lambda_endpoint))
+    assert outcome.result_json["function_name"] == "us-east-1.edge-echo"
+
+
+def test_latest_published_qualifier(lambda_endpoint: RunningEndpoint) -> None:
+    """$LATEST.PUBLISHED runs the newest published version (echo's versions are 1, 2, 3)."""
+    outcome = core.invoke("echo", {}, qualifier="$LATEST.PUBLISHED", connection=connection(lambda_endpoint))
+    assert outcome.executed_version == "3"
+    in_name = core.invoke("echo:$LATEST.PUBLISHED", {}, connection=connection(lambda_endpoint))
+    assert in_name.executed_version == "3"
+    with pytest.raises(core.AwsError) as caught:
+        core.invoke("fail", {}, qualifier="$LATEST.PUBLISHED", connection=connection(lambda_endpoint))
+    assert caught.value.code == "NoPublishedVersionException" and caught.value.http_status == 400
+
+
+def test_get_function_configuration_for_waiters(lambda_endpoint: RunningEndpoint) -> None:
+    """The endpoint answers GetFunctionConfiguration, which amazon.aws waits on before invoking."""
+    client = lambda_endpoint.client()
+    client.get_waiter("function_active").wait(FunctionName="echo")
+    configuration = client.get_function_configuration(FunctionName="echo", Qualifier="live")
+    assert (configuration["State"], configuration["LastUpdateStatus"], configuration["Version"]) == (
+        "Active",
+        "Successful",
+        "1",
+    )
+    assert "Environment" not in configuration
