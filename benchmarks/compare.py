@@ -126,6 +126,74 @@ def bench_loops(url: str, quick: bool) -> list[str]:
     return [row(f"{count} invocations in a loop (total)", samples["core"], samples["boto3"], "<= +10 %")]
 
 
+def bench_pulumi_invoke_loop(url: str, quick: bool) -> list[str]:
+    """100 invoke() calls in one Pulumi program (the SDK's mock engine), against the boto3 loop.
+
+    Two shapes: a plain ``for`` loop, as a program is written (Pulumi runs the calls
+    concurrently on its worker threads), and a chain where each call waits for the previous
+    result, which shows Pulumi's per-Output cost.
+    """
+    import os
+
+    import pulumi
+
+    from pulumi_lambda_invocation import invoke
+
+    class NoResources(pulumi.runtime.Mocks):
+        def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+            return args.name, dict(args.inputs)
+
+        def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+            return {}, []
+
+    os.environ.update(AWS_ACCESS_KEY_ID="AKIDLOCAL", AWS_SECRET_ACCESS_KEY="local", AWS_REGION="us-east-1")
+    count = 100
+
+    def run_program(body: Callable[[], Any]) -> object:
+        core.clear_client_cache()
+        pulumi.runtime.set_mocks(NoResources(), preview=False)
+        # pulumi.runtime.test runs the program's event loop until every Output settled.
+        program: Callable[[], Any] = pulumi.runtime.test(body)  # type: ignore[no-untyped-call]
+        return program()
+
+    def plain_loop() -> Any:
+        return pulumi.Output.all(
+            *[invoke("echo", {"i": i}, endpoint_url=url).status_code for i in range(count)]
+        )
+
+    def chained(index: int = 0, previous: Any = None) -> Any:
+        if index == count:
+            return previous
+        status = invoke("echo", {"i": index}, endpoint_url=url).status_code
+        return status.apply(lambda _: chained(index + 1, status))
+
+    def boto3_loop() -> object:
+        client = raw_client(url)
+        return [
+            client.invoke(FunctionName="echo", Payload=json.dumps({"i": i}).encode())["Payload"].read()
+            for i in range(count)
+        ]
+
+    samples = interleaved(
+        {
+            "loop": lambda: run_program(plain_loop),
+            "chain": lambda: run_program(chained),
+            "boto3": boto3_loop,
+        },
+        3 if quick else 7,
+        warmup=1,
+    )
+    return [
+        row(f"{count} Pulumi invoke() in a for loop (total)", samples["loop"], samples["boto3"], "<= +10 %"),
+        row(
+            f"{count} Pulumi invoke() chained one after another",
+            samples["chain"],
+            samples["boto3"],
+            "informational",
+        ),
+    ]
+
+
 def bench_imports() -> list[str]:
     def import_time(statement: str) -> float:
         runs = []
@@ -140,6 +208,7 @@ def bench_imports() -> list[str]:
     for ours, theirs in (
         ("import lambda_invocation_core", "import boto3"),
         ("import lambda_invocation_core, boto3", "import boto3"),
+        ("import pulumi_lambda_invocation", "import pulumi"),
     ):
         ours_s, theirs_s = import_time(ours) - baseline, import_time(theirs) - baseline
         lines.append(
@@ -160,8 +229,9 @@ def main() -> int:
     print("| case | ours (median) | compared (median) | ratio | goal |")
     print("|---|---|---|---|---|")
     with running_endpoint(CONFIG) as endpoint:
-        for line in bench_core_vs_boto3(endpoint.url, args.quick) + bench_loops(endpoint.url, args.quick):
-            print(line, flush=True)
+        for bench in (bench_core_vs_boto3, bench_loops, bench_pulumi_invoke_loop):
+            for line in bench(endpoint.url, args.quick):
+                print(line, flush=True)
     for line in bench_imports():
         print(line, flush=True)
     return 0

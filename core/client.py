@@ -8,6 +8,7 @@ Lambda says the function did not run (see ``invoke.py``).
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 from dataclasses import dataclass, field
@@ -148,7 +149,9 @@ def _create_client(settings: ConnectionSettings) -> LambdaClient:
             aws_access_key_id=settings.access_key,
             aws_secret_access_key=settings.secret_key,
             aws_session_token=settings.session_token,
-            region_name=settings.region,
+            # botocore itself reads only AWS_DEFAULT_REGION; AWS_REGION is what the AWS CLI v2,
+            # the other SDKs and Lambda's own runtime set, so it is honoured first.
+            region_name=settings.region or os.environ.get("AWS_REGION") or None,
             profile_name=settings.profile,
         )
     except ProfileNotFound:
@@ -175,7 +178,7 @@ def _create_client(settings: ConnectionSettings) -> LambdaClient:
         )
     except NoRegionError:
         raise ValidationError(
-            "region", "is required: set it, or AWS_REGION, or a region in the AWS profile"
+            "region", "is required: set it, AWS_REGION, AWS_DEFAULT_REGION, or a region in the AWS profile"
         ) from None
     return client
 

@@ -102,23 +102,25 @@ def invoke(
     which fail the program. Region and profile default to the stack's ``aws:region`` and
     ``aws:profile``. Attributes are reachable on the Output: ``invoke(...).result``.
     """
-    inputs = pulumi.Output.all(
-        function_name=function_name,
-        payload=payload,
-        qualifier=qualifier,
-        client_context=client_context,
-        log_type=log_type,
-        tenant_id=tenant_id,
-        fail_on_function_error=fail_on_function_error,
-        region=region,
-        profile=profile,
-        endpoint_url=endpoint_url,
-        read_timeout=read_timeout,
-        role_arn=role_arn,
-        role_session_name=role_session_name,
-        external_id=external_id,
-        role_duration=role_duration,
-    )
+    given = {
+        "function_name": function_name,
+        "payload": payload,
+        "qualifier": qualifier,
+        "client_context": client_context,
+        "log_type": log_type,
+        "tenant_id": tenant_id,
+        "fail_on_function_error": fail_on_function_error,
+        "region": region,
+        "profile": profile,
+        "endpoint_url": endpoint_url,
+        "read_timeout": read_timeout,
+        "role_arn": role_arn,
+        "role_session_name": role_session_name,
+        "external_id": external_id,
+        "role_duration": role_duration,
+    }
+    # Only the inputs given are awaited: each one is a separate Output for the engine to settle.
+    inputs = pulumi.Output.all(**{name: value for name, value in given.items() if value is not None})
     aws = pulumi.Config("aws")
     default_region, default_profile = aws.get("region"), aws.get("profile")
 
@@ -138,10 +140,10 @@ def _invoke_now(
     values: dict[str, Any], default_region: str | None, default_profile: str | None
 ) -> InvokeResult:
     result = core.invoke(
-        values[REQUEST_FIELDS[0]],
-        values[REQUEST_FIELDS[1]],
+        values.get(REQUEST_FIELDS[0]),
+        values.get(REQUEST_FIELDS[1]),
         **request_kwargs(values),
-        fail_on_function_error=bool(values["fail_on_function_error"]),
+        fail_on_function_error=bool(values.get("fail_on_function_error", True)),
         connection=connection_settings(values, default_region, default_profile),
     )
     return InvokeResult.from_core(result)

@@ -306,6 +306,17 @@ def test_missing_region_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_pa
         core.get_client(core.ConnectionSettings(access_key="a", secret_key="b"))
 
 
+def test_aws_region_environment_variable_is_honoured(
+    monkeypatch: pytest.MonkeyPatch, scripted_lambda: ScriptedLambda
+) -> None:
+    monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
+    monkeypatch.setenv("AWS_REGION", "eu-west-3")
+    client = core.get_client(
+        core.ConnectionSettings(access_key="a", secret_key="b", endpoint_url=scripted_lambda.url)
+    )
+    assert client.meta.region_name == "eu-west-3"
+
+
 def test_unknown_profile_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
