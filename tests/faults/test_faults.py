@@ -186,3 +186,45 @@ def test_invocation_longer_than_botocore_default_read_timeout(
     TALLY["calls made"] += 1
     TALLY["executions counted"] += count_executions(count_file)
     assert count_executions(count_file) == 1
+
+
+def test_plain_boto3_trap_and_the_core_running_once(fault_endpoint: RunningEndpoint, tmp_path: Path) -> None:
+    """The trap, scaled down: a function slower than the client's read timeout.
+
+    Plain boto3 with botocore's default retry policy re-sends after the read timeout and the
+    function runs several times (here with a 1 s read timeout standing in for the default
+    60 s). The core, with a read timeout above the function's duration, runs it once and
+    returns its result.
+    """
+    import boto3
+    from botocore.config import Config
+    from botocore.exceptions import ReadTimeoutError
+
+    plain = boto3.session.Session().client(
+        "lambda",
+        region_name="us-east-1",
+        endpoint_url=fault_endpoint.url,
+        aws_access_key_id="AKIDLOCAL",
+        aws_secret_access_key="local",
+        config=Config(read_timeout=1, retries={"mode": "legacy"}),
+    )
+    trap_file = tmp_path / "trap.txt"
+    with pytest.raises(ReadTimeoutError):
+        plain.invoke(
+            FunctionName="count", Payload=f'{{"count_file": "{trap_file}", "seconds": 1.5, "tag": "t"}}'
+        )
+    time.sleep(2)
+    TALLY["calls made"] += 1
+    TALLY["executions counted"] += count_executions(trap_file)
+    assert count_executions(trap_file) >= 2, "botocore's default policy should have re-sent the invoke"
+
+    once_file = tmp_path / "once.txt"
+    outcome = core.invoke(
+        "count",
+        {"count_file": str(once_file), "seconds": 1.5, "tag": "once"},
+        connection=connection(fault_endpoint.url, read_timeout=5.0),
+    )
+    TALLY["calls made"] += 1
+    TALLY["executions counted"] += count_executions(once_file)
+    assert outcome.result_json["count"] == 1
+    assert count_executions(once_file) == 1
