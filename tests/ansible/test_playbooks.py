@@ -11,10 +11,14 @@ from __future__ import annotations
 import base64
 import json
 import subprocess
+import time
+import uuid
 from pathlib import Path
+from typing import Any
 
 import pytest
-from playbook_support import FUNCTION_OWN_SECRET, PlaybookRunner
+from playbook_support import ACCESS_KEY, FUNCTION_OWN_SECRET, SECRET_KEY, PlaybookRunner
+from recording_lambda import RecordingLambda
 
 CENSORED = "the output has been hidden due to the fact that 'no_log: true' was specified for this result"
 
@@ -110,3 +114,80 @@ def test_module_without_boto3_on_the_target(playbook_runner: PlaybookRunner) -> 
 
 def _has_boto3(python: Path) -> bool:
     return subprocess.run([str(python), "-c", "import boto3"], capture_output=True).returncode == 0
+
+
+ROLE_ACCOUNT = "210987654321"  # another account than the base credentials' (moto: 123456789012)
+
+
+def test_role_assumption_signs_with_the_assumed_credentials_and_leaks_nothing(
+    playbook_runner: PlaybookRunner, sts_url: str, recording_endpoint: RecordingLambda
+) -> None:
+    session_name = f"ansible-{uuid.uuid4().hex[:12]}"
+    external_id = f"ext-{uuid.uuid4().hex}"
+    started = time.time()
+    run = playbook_runner.run(
+        "role.yml",
+        env={"AWS_ENDPOINT_URL_STS": sts_url},
+        extra_vars={
+            "recording_url": recording_endpoint.url,
+            "role_arn": f"arn:aws:iam::{ROLE_ACCOUNT}:role/invoker",
+            "session_name": session_name,
+            "external_id": external_id,
+        },
+    )
+    assert run.rc == 0, run.describe()
+    assert "failed=0" in run.proc.stdout, run.describe()
+
+    # What moto's STS issued, by session name (the server is shared by the whole session).
+    issued = {
+        role.session_name: role
+        for role in _assumed_roles(ROLE_ACCOUNT)
+        if role.session_name.startswith(session_name)
+    }
+    module_role, lookup_role = issued[f"{session_name}-m"], issued[f"{session_name}-l"]
+    assert module_role.external_id == lookup_role.external_id == external_id
+    assert module_role.role_arn == f"arn:aws:iam::{ROLE_ACCOUNT}:role/invoker"
+    # role_duration reached STS: the credentials expire 900 s (module) / 1800 s (lookup) after issue.
+    for role, duration in ((module_role, 900), (lookup_role, 1800)):
+        lifetime = role.expiration.timestamp() - started
+        assert duration - 120 < lifetime <= duration + 5, (duration, lifetime)
+
+    # The Lambda endpoint saw requests signed with the assumed credentials, not the base key.
+    (signed_by_module,) = recording_endpoint.invokes("module-role")
+    (signed_by_lookup,) = recording_endpoint.invokes("lookup-role")
+    for seen, role in ((signed_by_module, module_role), (signed_by_lookup, lookup_role)):
+        assert seen.access_key_id is not None and seen.access_key_id.startswith("ASIA")
+        assert seen.access_key_id != ACCESS_KEY
+        assert seen.access_key_id == role.access_key_id
+        assert seen.security_token == role.session_token
+    # The module sent the tenant it was given, and no tenant when it was given none.
+    assert signed_by_module.tenant_id == "customer-42"
+    assert all(r.tenant_id is None for r in recording_endpoint.requests if r.function_name != "module-role")
+    # Each module run assumes the role for itself (a new process each time) and signs with it.
+    looped = recording_endpoint.invokes("module-role-loop")
+    assert len(looped) == 2 and all(r.access_key_id and r.access_key_id.startswith("ASIA") for r in looped)
+    # Without role_arn, the base key signs; with STS refusing, nothing is invoked.
+    (unsigned,) = recording_endpoint.invokes("module-base")
+    assert unsigned.access_key_id == ACCESS_KEY and unsigned.security_token is None
+    assert recording_endpoint.invokes("module-refused") == []
+    assert len(recording_endpoint.sts_calls()) == 1
+    assert recording_endpoint.invokes("module-bad") == []
+
+    # Nothing from STS, nor the external id, in any output or in the registered values.
+    secrets = [external_id, SECRET_KEY]
+    for role in issued.values():
+        secrets += [role.access_key_id, role.secret_access_key, role.session_token]
+    for seen in recording_endpoint.requests:
+        if seen.access_key_id != ACCESS_KEY:
+            secrets += [seen.access_key_id or "", seen.security_token or ""]
+    run.assert_no_leak(*secrets)
+    registered = (run.out_dir / "role.json").read_text()
+    assert json.loads(registered)["with_role"]["status_code"] == 200
+    leaked = [i for i, secret in enumerate(secrets) if secret and secret in registered]
+    assert not leaked, leaked
+
+
+def _assumed_roles(account_id: str) -> list[Any]:
+    from moto.sts.models import sts_backends
+
+    return list(sts_backends[account_id]["aws"].assumed_roles)

@@ -91,6 +91,44 @@ options:
       - After a read timeout the request is never sent again (the function may still be
         running), and the task fails saying so.
     type: float
+  role_arn:
+    description:
+      - The ARN of an IAM role to assume with STS C(AssumeRole) before invoking, for example to
+        invoke a function in another account without a profile
+        (V(arn:aws:iam::123456789012:role/invoker)).
+      - The role is assumed with the credentials given by the other options (or boto3's default
+        chain). The temporary credentials are kept in memory only, reused while they are valid
+        and refreshed shortly before they expire; they are never returned, logged or written.
+      - The STS endpoint follows boto3's configuration (the regional STS endpoint by default;
+        E(AWS_ENDPOINT_URL_STS) or E(AWS_ENDPOINT_URL) to use another one); for modules these
+        variables are read on the target.
+      - When STS refuses, the task fails with a message naming C(AssumeRole), the AWS error code,
+        the HTTP status and the request id, never the credentials or the external ID.
+    type: str
+    version_added: 0.2.0
+  role_session_name:
+    description:
+      - The session name of the assumed role (2 to 64 characters of letters, digits and
+        V(+=,.@_-)), visible in the role's CloudTrail events.
+      - Defaults to V(ephemeral-lambda-invocation).
+      - Requires O(role_arn).
+    type: str
+    version_added: 0.2.0
+  external_id:
+    description:
+      - The external ID that the role's trust policy requires (2 to 1,224 characters).
+      - Requires O(role_arn).
+      - Declared C(no_log), so Ansible replaces its value with C(********) wherever it occurs in
+        the task result; do not use a value that can occur in what the function returns.
+    type: str
+    version_added: 0.2.0
+  role_duration:
+    description:
+      - Lifetime in seconds of the assumed role's session, from 900 to 43,200 (the role's maximum
+        session duration applies). STS defaults to 3,600 seconds.
+      - Requires O(role_arn).
+    type: int
+    version_added: 0.2.0
 notes:
   - B(Caution:) for modules, environment variables and configuration files are read on the
     target host, not on the controller. For lookup plugins they are read on the controller.
@@ -204,6 +242,42 @@ options:
       - After a read timeout the request is never sent again (the function may still be
         running), and the lookup fails saying so.
     type: float
+  role_arn:
+    description:
+      - The ARN of an IAM role to assume with STS C(AssumeRole) before invoking, for example to
+        invoke a function in another account without a profile
+        (V(arn:aws:iam::123456789012:role/invoker)).
+      - The role is assumed with the credentials given by the other options (or boto3's default
+        chain). The temporary credentials are kept in memory only, reused while they are valid
+        and refreshed shortly before they expire; they are never returned, logged or written.
+      - The STS endpoint follows boto3's configuration (the regional STS endpoint by default;
+        E(AWS_ENDPOINT_URL_STS) or E(AWS_ENDPOINT_URL) to use another one).
+      - When STS refuses, the lookup fails with a message naming C(AssumeRole), the AWS error code,
+        the HTTP status and the request id, never the credentials or the external ID.
+    type: str
+    version_added: 0.2.0
+  role_session_name:
+    description:
+      - The session name of the assumed role (2 to 64 characters of letters, digits and
+        V(+=,.@_-)), visible in the role's CloudTrail events.
+      - Defaults to V(ephemeral-lambda-invocation).
+      - Requires O(role_arn).
+    type: str
+    version_added: 0.2.0
+  external_id:
+    description:
+      - The external ID that the role's trust policy requires (2 to 1,224 characters).
+      - Requires O(role_arn).
+      - It never appears in an error message or warning of this plugin.
+    type: str
+    version_added: 0.2.0
+  role_duration:
+    description:
+      - Lifetime in seconds of the assumed role's session, from 900 to 43,200 (the role's maximum
+        session duration applies). STS defaults to 3,600 seconds.
+      - Requires O(role_arn).
+    type: int
+    version_added: 0.2.0
 notes:
   - For lookup plugins, environment variables and configuration files are read on the
     controller.

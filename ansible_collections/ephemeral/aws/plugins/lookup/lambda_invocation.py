@@ -58,6 +58,14 @@ options:
         O(result_format=full)); V(None) for no log.
     type: str
     default: 'None'
+  tenant_id:
+    description:
+      - The tenant to invoke the function for, for a function with tenant isolation
+        (Lambda's C(TenantId)); the function sees it as C(context.tenant_id).
+      - 1 to 256 characters; letters, digits, spaces and the characters V(._:/=+-@) are allowed.
+      - Sent only when given; an empty string counts as not given.
+    type: str
+    version_added: 0.2.0
   fail_on_function_error:
     description:
       - When V(true), a function error fails the lookup with a message naming the function,
@@ -93,6 +101,13 @@ EXAMPLES = r"""
     method: POST
     body: "{{ lookup('ephemeral.aws.lambda_invocation', 'issue-token:prod', payload={'host': item}) }}"
   loop: [alpha, beta]
+  no_log: true
+
+- name: For one tenant, with a role assumed in another account for the call
+  ansible.builtin.set_fact:
+    report: "{{ lookup('ephemeral.aws.lambda_invocation', 'tenant-report', payload={},
+                tenant_id='customer-42',
+                role_arn='arn:aws:iam::210987654321:role/lambda-invoker', result_format='json') }}"
   no_log: true
 
 - name: Tolerate a function error and look at the full outputs

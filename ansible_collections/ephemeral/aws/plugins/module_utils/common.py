@@ -8,9 +8,10 @@ This file is written for this collection (unlike ``lambda_invocation_core`` besi
 is generated from the project's ``core/``). It holds no validation of its own: it maps option
 names to the core's arguments, and every rule is enforced by the core.
 
-To add a connection option (for example role assumption), add it to ``CONNECTION_OPTIONS``
-(option name -> ``ConnectionSettings`` keyword), to ``connection_argument_spec()`` and to the
-doc fragment ``plugins/doc_fragments/aws.py``.
+To add a connection option, add it to ``CONNECTION_OPTIONS`` (option name ->
+``ConnectionSettings`` keyword), to ``connection_argument_spec()`` and to both parts of the doc
+fragment ``plugins/doc_fragments/aws.py``. To add an invocation option, add it to
+``INVOCATION_OPTIONS`` and to the module's and the lookup's own options.
 """
 
 from __future__ import annotations
@@ -34,6 +35,12 @@ CONNECTION_OPTIONS = {
     "session_token": "session_token",
     "endpoint_url": "endpoint_url",
     "read_timeout": "read_timeout",
+    # Role assumption: the core calls STS AssumeRole with the credentials above and keeps the
+    # temporary credentials in memory only.
+    "role_arn": "role_arn",
+    "role_session_name": "role_session_name",
+    "external_id": "external_id",
+    "role_duration": "role_duration",
 }
 
 # Invocation option name -> keyword of the core's build_request()/invoke().
@@ -42,6 +49,7 @@ INVOCATION_OPTIONS = {
     "qualifier": "qualifier",
     "client_context": "client_context",
     "log_type": "log_type",
+    "tenant_id": "tenant_id",
 }
 
 # aws_config keys (botocore.config.Config names) that map onto the core's settings. The
@@ -93,6 +101,10 @@ def connection_argument_spec() -> dict[str, Any]:
         aws_ca_bundle=dict(type="path", fallback=(env_fallback, ["AWS_CA_BUNDLE"])),
         aws_config=dict(type="dict"),
         read_timeout=dict(type="float"),
+        role_arn=dict(type="str"),
+        role_session_name=dict(type="str"),
+        external_id=dict(type="str", no_log=True),
+        role_duration=dict(type="int"),
     )
 
 

@@ -64,6 +64,15 @@ options:
       - May also be given in O(function_name); giving a different one in both is an error.
     type: str
     aliases: [version_qualifier]
+  tenant_id:
+    description:
+      - The tenant to invoke the function for, for a function with tenant isolation
+        (Lambda's C(TenantId), sent as the C(X-Amz-Tenant-Id) header). The function sees it as
+        C(context.tenant_id).
+      - 1 to 256 characters; letters, digits, spaces and the characters V(._:/=+-@) are allowed.
+      - Sent only when given; an empty string counts as not given.
+    type: str
+    version_added: 0.2.0
   fail_on_function_error:
     description:
       - When V(true), the task fails when the function fails (the response has a function error).
@@ -102,8 +111,10 @@ notes:
   - The task's arguments (payload, client context) are not part of the hidden result; they are
     kept out of the result, the target's syslog and the loop labels, but Ansible prints them in
     the task banner when C(display_args_to_stdout) is enabled (it is off by default).
-  - The values of O(secret_key) and O(session_token) are masked (C(********)) wherever they
-    occur in the registered result, as for every C(no_log) option.
+  - The values of O(secret_key), O(session_token) and O(external_id) are masked (C(********))
+    wherever they occur in the registered result, as for every C(no_log) option.
+  - With O(role_arn), the temporary credentials of the assumed role exist only in the memory of
+    the module's process; they are not part of the result or of any message.
   - Options are named as in the Terraform C(aws_lambda_invocation) resource; the AWS connection
     options are named as in C(amazon.aws), but this collection does not depend on it.
 seealso:
@@ -146,6 +157,23 @@ EXAMPLES = r"""
   ansible.builtin.fail:
     msg: "my-function failed with {{ invocation.function_error }}"
   when: invocation.function_error is not none
+
+- name: Invoke for one tenant of a function with tenant isolation
+  ephemeral.aws.lambda_invocation:
+    function_name: my-function
+    tenant_id: customer-42
+    payload: {}
+  register: invocation
+
+- name: Invoke in another account, with a role assumed for this call only
+  ephemeral.aws.lambda_invocation:
+    function_name: my-function
+    payload: {}
+    role_arn: arn:aws:iam::210987654321:role/lambda-invoker
+    role_session_name: ansible-deploy
+    external_id: "{{ invoker_external_id }}"
+    role_duration: 900
+  register: invocation
 
 - name: In check mode, only prove that the function exists and may be invoked
   ephemeral.aws.lambda_invocation:
@@ -231,6 +259,7 @@ def argument_spec():
         client_context=dict(type="raw"),
         log_type=dict(type="str", default="None"),
         qualifier=dict(type="str", aliases=["version_qualifier"]),
+        tenant_id=dict(type="str"),
         fail_on_function_error=dict(type="bool", default=True),
     )
     spec.update(connection_argument_spec())

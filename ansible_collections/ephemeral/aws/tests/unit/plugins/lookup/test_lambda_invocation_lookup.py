@@ -122,6 +122,7 @@ def test_invocation_options_reach_the_core(lookup):
         qualifier="3",
         client_context={"c": 1},
         log_type="Tail",
+        tenant_id="customer-42",
         fail_on_function_error=False,
     )
     kwargs = invoke.call_args.kwargs
@@ -129,7 +130,54 @@ def test_invocation_options_reach_the_core(lookup):
     assert kwargs["qualifier"] == "3"
     assert kwargs["client_context"] == {"c": 1}
     assert kwargs["log_type"] == "Tail"
+    assert kwargs["tenant_id"] == "customer-42"
     assert kwargs["fail_on_function_error"] is False
+
+
+def test_tenant_id_defaults_to_unset(lookup):
+    _values, invoke = run(lookup, ["f"], payload={})
+    assert invoke.call_args.kwargs["tenant_id"] is None
+
+
+def test_role_options_reach_the_core(lookup):
+    _values, invoke = run(
+        lookup,
+        ["f"],
+        payload={},
+        role_arn="arn:aws:iam::210987654321:role/invoker",
+        role_session_name="ansible-lookup",
+        external_id="ext-" + MARKER,
+        role_duration="1800",
+    )
+    connection = invoke.call_args.kwargs["connection"]
+    assert connection.role_arn == "arn:aws:iam::210987654321:role/invoker"
+    assert connection.role_session_name == "ansible-lookup"
+    assert connection.external_id == "ext-" + MARKER
+    assert connection.role_duration == 1800  # converted by Ansible (type int)
+
+
+def test_role_validation_and_sts_errors_are_secret_free(lookup):
+    with pytest.raises(AnsibleLookupError, match="external_id: needs role_arn") as info:
+        lookup.run(["f"], variables={}, payload={}, external_id="ext-" + MARKER)
+    assert MARKER not in str(info.value)
+    with pytest.raises(AnsibleLookupError, match="role_duration: must be a whole number of seconds"):
+        lookup.run(
+            ["f"], variables={}, payload={}, role_arn="arn:aws:iam::210987654321:role/r", role_duration=60
+        )
+    error = core.AwsError("AccessDenied", 403, "sts-1", "check the trust policy", operation="AssumeRole")
+    with pytest.raises(AnsibleLookupError) as info:
+        run(
+            lookup,
+            ["f"],
+            payload={},
+            role_arn="arn:aws:iam::210987654321:role/invoker",
+            external_id="ext-" + MARKER,
+            outcome=error,
+        )
+    assert (
+        str(info.value)
+        == "AssumeRole failed with AccessDenied (HTTP 403, request id sts-1): check the trust policy"
+    )
 
 
 def test_function_error_fails_with_the_safe_message(lookup):

@@ -53,13 +53,51 @@ def test_core_rules_apply():
 
 
 def test_invocation_arguments():
-    options = {"payload": {}, "qualifier": "1", "client_context": None, "log_type": "Tail", "region": "x"}
+    options = {
+        "payload": {},
+        "qualifier": "1",
+        "client_context": None,
+        "log_type": "Tail",
+        "tenant_id": "t-1",
+        "region": "x",
+    }
     assert common.invocation_arguments(options) == {
         "payload": {},
         "qualifier": "1",
         "client_context": None,
         "log_type": "Tail",
+        "tenant_id": "t-1",
     }
+
+
+def test_role_options():
+    settings = common.connection_settings(
+        {
+            "role_arn": "arn:aws:iam::210987654321:role/invoker",
+            "role_session_name": "s-1",
+            "external_id": "ext-1",
+            "role_duration": 3600,
+            "access_key": "AKIDEXAMPLE",
+            "secret_key": "secretEXAMPLE",
+        }
+    )
+    assert settings.role_arn == "arn:aws:iam::210987654321:role/invoker"
+    assert (settings.role_session_name, settings.external_id, settings.role_duration) == (
+        "s-1",
+        "ext-1",
+        3600,
+    )
+    assert "ext-1" not in repr(settings) and "secretEXAMPLE" not in repr(settings)
+
+
+def test_role_options_empty_strings_count_as_unset():
+    settings = common.connection_settings({"role_arn": "", "role_session_name": "", "external_id": ""})
+    assert settings.role_arn is None and settings.role_session_name is None and settings.external_id is None
+
+
+def test_role_options_need_role_arn():
+    with pytest.raises(ValidationError, match="external_id: needs role_arn"):
+        common.connection_settings({"external_id": "ext-1"})
 
 
 def test_every_connection_option_has_an_argument_spec_entry():

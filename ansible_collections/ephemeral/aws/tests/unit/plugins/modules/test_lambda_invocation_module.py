@@ -107,6 +107,7 @@ def run_module(args, check_mode=False, send=None):
 
 
 BASE = {"function_name": "my-function", "payload": {"key": MARKER}, "region": "us-east-1"}
+ROLE = "arn:aws:iam::210987654321:role/invoker"
 
 
 def test_success_returns_every_output_and_changed():
@@ -156,6 +157,69 @@ def test_client_context_mapping_is_encoded():
     assert json.loads(base64.b64decode(encoded)) == {"custom": {"k": MARKER}}
 
 
+def test_tenant_id_is_passed_to_the_core():
+    _outcome, send = run_module(dict(BASE, tenant_id="customer 42/eu"))
+    request = send.call_args.args[0]
+    assert request.tenant_id == "customer 42/eu"
+    assert request.to_boto3_kwargs()["TenantId"] == "customer 42/eu"
+
+
+@pytest.mark.parametrize("tenant_id", [None, ""])
+def test_tenant_id_is_sent_only_when_given(tenant_id):
+    args = dict(BASE) if tenant_id is None else dict(BASE, tenant_id=tenant_id)
+    _outcome, send = run_module(args)
+    request = send.call_args.args[0]
+    assert request.tenant_id is None
+    assert "TenantId" not in request.to_boto3_kwargs()
+
+
+def test_role_options_reach_the_core():
+    _outcome, send = run_module(
+        dict(
+            BASE,
+            role_arn=ROLE,
+            role_session_name="ansible-deploy",
+            external_id="ext-" + MARKER,
+            role_duration="900",
+        )
+    )
+    connection = send.call_args.args[1]
+    assert connection.role_arn == ROLE
+    assert connection.role_session_name == "ansible-deploy"
+    assert connection.external_id == "ext-" + MARKER
+    assert connection.role_duration == 900  # converted by Ansible (type int)
+    assert MARKER not in repr(connection)
+
+
+def test_without_role_options_no_role_is_assumed():
+    _outcome, send = run_module(BASE)
+    connection = send.call_args.args[1]
+    assert (
+        connection.role_arn,
+        connection.role_session_name,
+        connection.external_id,
+        connection.role_duration,
+    ) == (
+        None,
+        None,
+        None,
+        None,
+    )
+
+
+def test_sts_refusal_fails_with_the_core_message_only():
+    error = core.AwsError(
+        "AccessDenied", 403, "sts-1", "check the role's trust policy", operation="AssumeRole"
+    )
+    outcome, _send = run_module(dict(BASE, role_arn=ROLE, external_id="ext-" + MARKER), send=error)
+    assert outcome["failed"] is True and outcome["changed"] is False
+    assert (
+        outcome["msg"]
+        == "AssumeRole failed with AccessDenied (HTTP 403, request id sts-1): check the role's trust policy"
+    )
+    assert "result" not in outcome
+
+
 def test_check_mode_sends_dry_run_and_reports_changed():
     outcome, send = run_module(BASE, check_mode=True, send=result(payload="", status=204))
     assert send.call_args.kwargs["dry_run"] is True
@@ -201,6 +265,19 @@ def test_function_error_tolerated_when_asked():
         ({"read_timeout": 0}, "read_timeout: must be more than 0"),
         ({"endpoint_url": "localhost:9000"}, "endpoint_url: must start with http"),
         ({"aws_config": {"retries": {"max_attempts": 10}}}, "aws_config: supports only"),
+        ({"tenant_id": "t" * 257}, "tenant_id: must be 1 to 256 characters"),
+        ({"tenant_id": "tenant#1"}, "tenant_id: may contain only"),
+        (
+            {"role_arn": "arn:aws:lambda:us-east-1:123456789012:function:f"},
+            "role_arn: must be an IAM role ARN",
+        ),
+        ({"role_session_name": "ansible"}, "role_session_name: needs role_arn"),
+        ({"external_id": "ext-" + MARKER}, "external_id: needs role_arn"),
+        ({"role_duration": 900}, "role_duration: needs role_arn"),
+        ({"role_arn": ROLE, "role_session_name": "has space"}, "role_session_name: must be 2 to 64"),
+        ({"role_arn": ROLE, "external_id": "x"}, "external_id: must be 2 to 1224"),
+        ({"role_arn": ROLE, "role_duration": 899}, "role_duration: must be a whole number of seconds"),
+        ({"role_arn": ROLE, "role_duration": 43201}, "role_duration: must be a whole number of seconds"),
     ],
 )
 def test_bad_options_fail_before_any_request_with_the_core_message(args, message):
@@ -303,6 +380,11 @@ def test_argument_spec_declares_secrets_no_log_and_payload_not():
     assert spec["secret_key"]["no_log"] is True
     assert spec["session_token"]["no_log"] is True
     assert spec["access_key"]["no_log"] is False
+    assert spec["external_id"]["no_log"] is True
+    assert spec["role_duration"]["type"] == "int"
+    # Not secrets: no no_log, so equal strings in the result are not masked.
+    for name in ("role_arn", "role_session_name", "tenant_id"):
+        assert not spec[name].get("no_log"), name
     # no_log on payload would make Ansible mask equal strings inside the registered result.
     assert not spec["payload"].get("no_log")
     assert not spec["client_context"].get("no_log")
