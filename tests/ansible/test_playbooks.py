@@ -116,6 +116,20 @@ def _has_boto3(python: Path) -> bool:
     return subprocess.run([str(python), "-c", "import boto3"], capture_output=True).returncode == 0
 
 
+def test_async_is_refused_before_invoking(playbook_runner: PlaybookRunner) -> None:
+    run = playbook_runner.run("async.yml", verbosity=0)
+    assert run.rc == 0, run.describe()
+    assert "failed=0" in run.proc.stdout and "ignored=3" in run.proc.stdout, run.describe()
+    # The message is visible (nothing secret in it) for both poll values.
+    for poll in (0, 2):
+        assert f"does not support async (the task has async: 10, poll: {poll})" in run.proc.stdout, (
+            run.describe()
+        )
+    # Only the synchronous task ran the function.
+    assert [line.split()[1] for line in (run.tmp / "count.txt").read_text().splitlines()] == ["sync"]
+    run.assert_no_leak()
+
+
 ROLE_ACCOUNT = "210987654321"  # another account than the base credentials' (moto: 123456789012)
 
 

@@ -17,23 +17,38 @@ Two mechanisms, because ansible-core releases differ in which one reaches the ca
 
 ``register`` receives the uncensored result either way: censoring happens only on the copy
 made for callbacks.
+
+``async`` is refused before anything runs, with ``poll: 0`` and with ``poll > 0``: the
+``async_status`` module that polls an async job (run by ansible-core for ``poll > 0``, by a
+later task for ``poll: 0``) returns the job's result as its own, which would print it.
 """
 
 from __future__ import annotations
 
+from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 from ansible.utils.vars import merge_hash
 
 MODULE = "ephemeral.aws.lambda_invocation"
+ASYNC_REFUSED = (
+    MODULE + " does not support async (the task has async: {async_val}, poll: {poll}); the function "
+    "was not invoked. async_status would print the result that this module hides: run the task "
+    "without async, and raise read_timeout for a long-running function."
+)
 
 
 class ActionModule(ActionBase):
     TRANSFERS_FILES = False
     _supports_check_mode = True
-    # async_status would print the result of an async job; refused by ActionBase.run().
+    # See ASYNC_REFUSED; ActionBase.run() would refuse too, with a less helpful message.
     _supports_async = False
 
     def run(self, tmp=None, task_vars=None):
+        if self._task.async_val:
+            # Before anything runs; nothing secret is in this result, so it is left visible.
+            raise AnsibleActionFail(
+                ASYNC_REFUSED.format(async_val=self._task.async_val, poll=self._task.poll)
+            )
         self._task.no_log = True
         result = super().run(tmp, task_vars)
         del tmp  # tmp no longer has any effect

@@ -26,6 +26,10 @@ description:
     connection dropped, 5xx). It is retried with jittered backoff only when Lambda answered
     that it did not run the function (throttling, function not ready).
   - Lambda delivers at least once; a function invoked by this module should be idempotent.
+  - B(async is not supported.) A task with C(async) (with any C(poll) value) fails before the
+    function is invoked, with a message saying so, because C(async_status) (which C(poll)
+    runs, and which a later task would run for C(poll=0)) would print the result.
+    For a long-running function, run the task without C(async) and raise O(read_timeout).
 author:
   - Ephemeral Lambda Invocation maintainers (@ephemeral-aws)
 options:
@@ -93,7 +97,8 @@ attributes:
   async:
     support: none
     details:
-      - Refused, because C(async_status) would print the result.
+      - Refused before the function is invoked, with C(poll=0) and with C(poll>0), because the
+        C(async_status) module, which polls an async job, would print the result.
   bypass_host_loop:
     support: none
   check_mode:

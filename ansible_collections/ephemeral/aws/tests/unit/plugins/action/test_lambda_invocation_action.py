@@ -22,9 +22,10 @@ MODULE_RESULT = {
 }
 
 
-def make_action(async_val=0, check_mode=False, no_log=False):
+def make_action(async_val=0, check_mode=False, no_log=False, poll=15):
     task = mock.MagicMock()
     task.async_val = async_val
+    task.poll = poll
     task.check_mode = check_mode
     task.no_log = no_log
     task.args = {"function_name": "f", "payload": {"k": MARKER}}
@@ -91,15 +92,23 @@ def test_check_mode_is_supported():
     assert result["_ansible_no_log"] is True
 
 
-def test_async_is_refused_because_async_status_would_print_the_result():
-    action, task = make_action(async_val=30)
+@pytest.mark.parametrize("poll", [0, 2])
+def test_async_is_refused_because_async_status_would_print_the_result(poll):
+    action, task = make_action(async_val=30, poll=poll)
     with (
         mock.patch.object(action, "_execute_module") as execute,
-        pytest.raises(AnsibleActionFail, match="does not support async"),
+        mock.patch.object(action, "_remove_tmp_path") as remove_tmp,
+        pytest.raises(AnsibleActionFail) as info,
     ):
         action.run(task_vars={})
+    message = str(info.value)
+    assert message.startswith("ephemeral.aws.lambda_invocation does not support async")
+    assert f"async: 30, poll: {poll}" in message
+    assert "was not invoked" in message and "async_status" in message
     execute.assert_not_called()
-    assert task.no_log is True
+    remove_tmp.assert_not_called()  # refused before anything was created on the target
+    # Nothing secret in this failure: it stays visible.
+    assert task.no_log is False
 
 
 def test_tmp_path_removed_when_the_module_raises():
