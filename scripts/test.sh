@@ -19,6 +19,8 @@ echo "== pytest"
 # pytest exits 5 when no test ran, which fails this script like any other failure.
 .venv/bin/python -m pytest "$@"
 
+echo "== ansible-lint (production profile): the collection, the example and test playbooks"
+scripts/ansible_lint.sh
 echo "== ansible-test sanity and units: ansible-core 2.21 (controller Python 3.12)"
 scripts/ansible_sanity.sh --core current all
 echo "== ansible-test sanity and units: the oldest ansible-core in meta/runtime.yml"

@@ -126,3 +126,15 @@ def test_invalid_role_settings(overrides: dict[str, Any], field: str) -> None:
     with pytest.raises(core.ValidationError) as caught:
         role_settings("http://127.0.0.1:1", **overrides)
     assert caught.value.field == field
+
+
+def test_unreachable_sts_is_named(scripted_lambda: ScriptedLambda, monkeypatch: pytest.MonkeyPatch) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("AWS_ENDPOINT_URL_STS", f"http://127.0.0.1:{port}")
+    with pytest.raises(core.EndpointUnreachableError) as caught:
+        core.invoke("f", {}, connection=role_settings(scripted_lambda.url))
+    assert f"127.0.0.1:{port}" in str(caught.value)
+    assert scripted_lambda.url not in str(caught.value)
+    assert scripted_lambda.requests == []

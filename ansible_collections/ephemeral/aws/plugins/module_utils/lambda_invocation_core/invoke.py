@@ -308,14 +308,14 @@ def _call(client: Any, kwargs: dict[str, Any], connection: ConnectionSettings) -
             f"TLS handshake with {endpoint} failed (certificate verification or protocol); "
             "check validate_certs / the CA bundle"
         ) from None
-    except ConnectTimeoutError:
+    except ConnectTimeoutError as exc:
         raise EndpointUnreachableError(
-            f"could not connect to {endpoint} within {connection.connect_timeout:g} s; "
+            f"could not connect to {_failed_url(exc, endpoint)} within {connection.connect_timeout:g} s; "
             "the request was not sent"
         ) from None
-    except EndpointConnectionError:
+    except EndpointConnectionError as exc:
         raise EndpointUnreachableError(
-            f"could not connect to {endpoint} (connection refused or name not resolved); "
+            f"could not connect to {_failed_url(exc, endpoint)} (connection refused or name not resolved); "
             "the request was not sent"
         ) from None
     except (NoCredentialsError, PartialCredentialsError):
@@ -323,6 +323,12 @@ def _call(client: Any, kwargs: dict[str, Any], connection: ConnectionSettings) -
             "no usable AWS credentials: set access_key/secret_key, a profile, or the "
             "AWS_* environment variables, or run where an instance role is available"
         ) from None
+
+
+def _failed_url(exc: Exception, default: str) -> str:
+    # With role_arn the failing connection may be STS's, not Lambda's: name the URL tried.
+    url = getattr(exc, "kwargs", {}).get("endpoint_url")
+    return url if isinstance(url, str) and url else default
 
 
 def _error_fields(response: Any) -> tuple[str, int | None, str | None]:
