@@ -5,6 +5,8 @@ Fixtures:
                    .url, .client(**botocore_config) (fake creds, us-east-1, no retries),
                    .runtimes(), .runtime_pids(function), .reset(), .logs(), .pid
   lambda_client    (session)  lambda_endpoint.client()
+  sts_url          (session)  moto's STS on a free loopback port (in this process, so tests
+                   can read what it issued), for role assumption: set AWS_ENDPOINT_URL_STS.
   count_file       (function) path (str) of a fresh file for the `count` test function;
                    local_lambda.testing.count_executions(path) says how often it ran.
 
@@ -13,6 +15,7 @@ Test functions and what they return: tests/functions/common/lambda_handlers.py.
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -42,3 +45,18 @@ def lambda_client(lambda_endpoint: RunningEndpoint) -> LambdaClient:
 @pytest.fixture
 def count_file(tmp_path: Path) -> str:
     return str(tmp_path / "count.txt")
+
+
+@pytest.fixture(scope="session")
+def sts_url() -> Iterator[str]:
+    from moto.server import ThreadedMotoServer
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.stop()

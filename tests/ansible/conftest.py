@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -32,22 +31,6 @@ def playbook_runner(
     ansible_core: AnsibleCore, lambda_endpoint: Any, tmp_path: Path
 ) -> Iterator[PlaybookRunner]:
     yield PlaybookRunner(core=ansible_core, endpoint_url=lambda_endpoint.url, tmp=tmp_path)
-
-
-@pytest.fixture(scope="session")
-def sts_url() -> Iterator[str]:
-    """moto's STS (in this process, so tests can read what it issued) on a free loopback port."""
-    from moto.server import ThreadedMotoServer
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.stop()
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import socket
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -14,21 +13,6 @@ import lambda_invocation_core as core
 
 BASE_KEY = "AKIDBASEEXAMPLE01"
 ROLE = "arn:aws:iam::123456789012:role/invoker"
-
-
-@pytest.fixture(scope="module")
-def sts_url() -> Iterator[str]:
-    from moto.server import ThreadedMotoServer
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.stop()
 
 
 def role_settings(url: str, **overrides: Any) -> core.ConnectionSettings:

@@ -13,7 +13,6 @@ import base64
 import filecmp
 import json
 import os
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -317,22 +316,6 @@ def test_serialized_provider_is_a_small_reference(serialized_provider: str) -> N
     provider = dill.loads(raw)
     assert type(provider) is pulumi_lambda_invocation.LambdaInvocationProvider
     assert vars(provider) == {}
-
-
-@pytest.fixture(scope="module")
-def sts_url() -> Iterator[str]:
-    """moto's STS on loopback, for role assumption."""
-    from moto.server import ThreadedMotoServer
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.stop()
 
 
 @pytest.fixture
