@@ -1,0 +1,102 @@
+"""The distribution: one wheel carrying the core, the Pulumi package and the collection, so
+that `pip install <wheel>[ansible]` alone makes ephemeral.aws.lambda_invocation resolvable."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", str(ROOT), "-w", str(out)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    (built,) = out.glob("ephemeral_lambda_invocation-*.whl")
+    return built
+
+
+def test_wheel_contents(wheel: Path) -> None:
+    names = zipfile.ZipFile(wheel).namelist()
+    tops = {name.split("/")[0] for name in names}
+    packages = {top for top in tops if not top.endswith(".dist-info")}
+    assert packages == {"lambda_invocation_core", "pulumi_lambda_invocation", "ansible_collections"}
+    assert "core" not in tops and "local_lambda" not in tops and "tests" not in tops
+    for required in (
+        "lambda_invocation_core/invoke.py",
+        "lambda_invocation_core/py.typed",
+        "pulumi_lambda_invocation/provider.py",
+        "ansible_collections/ephemeral/aws/galaxy.yml",
+        "ansible_collections/ephemeral/aws/meta/runtime.yml",
+        "ansible_collections/ephemeral/aws/plugins/modules/lambda_invocation.py",
+        "ansible_collections/ephemeral/aws/plugins/action/lambda_invocation.py",
+        "ansible_collections/ephemeral/aws/plugins/lookup/lambda_invocation.py",
+        "ansible_collections/ephemeral/aws/plugins/module_utils/lambda_invocation_core/invoke.py",
+    ):
+        assert required in names, required
+    assert not [name for name in names if "/tests/" in name or "__pycache__" in name]
+
+
+def test_installing_the_wheel_with_the_ansible_extra_is_enough(wheel: Path, tmp_path: Path) -> None:
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
+    subprocess.run(
+        [str(venv / "bin/python"), "-m", "pip", "install", "-q", f"{wheel}[ansible]"],
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
+    env = {
+        "PATH": f"{venv / 'bin'}:/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "LANG": "C.UTF-8",
+        "ANSIBLE_NOCOLOR": "1",
+        "ANSIBLE_COLLECTIONS_PATH": str(tmp_path / "none"),  # only what site-packages carries
+    }
+    for plugin_type in ("module", "lookup"):
+        doc = subprocess.run(
+            [str(venv / "bin/ansible-doc"), "-t", plugin_type, "ephemeral.aws.lambda_invocation"],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert doc.returncode == 0, doc.stderr
+        assert "site-packages/ansible_collections/ephemeral/aws" in doc.stdout
+    imports = subprocess.run(
+        [str(venv / "bin/python"), "-c", "import lambda_invocation_core, pulumi_lambda_invocation"],
+        cwd=tmp_path,
+        env={**env, "PYTHONPATH": ""},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    # pulumi is not in the ansible extra: the Pulumi package must say so, not crash oddly.
+    assert "No module named 'pulumi'" in imports.stderr
+    core_only = subprocess.run(
+        [
+            str(venv / "bin/python"),
+            "-c",
+            "import lambda_invocation_core; print(lambda_invocation_core.__file__)",
+        ],
+        cwd=tmp_path,
+        env={**env, "PYTHONPATH": ""},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert "site-packages/lambda_invocation_core" in core_only.stdout
+    assert os.sep + "core" + os.sep not in core_only.stdout
