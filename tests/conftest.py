@@ -7,6 +7,8 @@ Fixtures:
   lambda_client    (session)  lambda_endpoint.client()
   sts_url          (session)  moto's STS on a free loopback port (in this process, so tests
                    can read what it issued), for role assumption: set AWS_ENDPOINT_URL_STS.
+  tally            (session)  a Counter printed at the end of the run (calls made, executions
+                   counted, faults injected, inputs tried, leaks found).
   count_file       (function) path (str) of a fresh file for the `count` test function;
                    local_lambda.testing.count_executions(path) says how often it ran.
 
@@ -16,9 +18,10 @@ Test functions and what they return: tests/functions/common/lambda_handlers.py.
 from __future__ import annotations
 
 import socket
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -60,3 +63,23 @@ def sts_url() -> Iterator[str]:
         yield f"http://127.0.0.1:{port}"
     finally:
         server.stop()
+
+
+_TALLY = pytest.StashKey[Counter[str]]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.stash[_TALLY] = Counter()
+
+
+@pytest.fixture(scope="session")
+def tally(request: pytest.FixtureRequest) -> Counter[str]:
+    return request.config.stash[_TALLY]
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    counts = config.stash.get(_TALLY, Counter())
+    if counts:
+        terminalreporter.write_sep("-", "fault, load, fuzz and leak tallies")
+        for name in sorted(counts):
+            terminalreporter.write_line(f"{name}: {counts[name]}")

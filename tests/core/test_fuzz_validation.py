@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+from collections import Counter
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -74,7 +75,7 @@ def test_validation_never_raises_anything_else(**inputs: Any) -> None:
         TRIED["valid"] += 1
 
 
-def test_invalid_input_sends_no_request(scripted_lambda: ScriptedLambda) -> None:
+def test_invalid_input_sends_no_request(scripted_lambda: ScriptedLambda, tally: Counter[str]) -> None:
     connection = core.ConnectionSettings(
         region="us-east-1", access_key="a", secret_key="b", endpoint_url=scripted_lambda.url
     )
@@ -95,10 +96,10 @@ def test_invalid_input_sends_no_request(scripted_lambda: ScriptedLambda) -> None
             assert len(scripted_lambda.requests) == before
 
     check()
-    print(
-        f"\nfuzz: {TRIED['inputs']} inputs tried ({TRIED['valid']} valid, {TRIED['invalid']} invalid); "
-        f"requests sent for invalid inputs: 0"
-    )
+    tally["fuzz: inputs tried"] += TRIED["inputs"]
+    tally["fuzz: inputs valid"] += TRIED["valid"]
+    tally["fuzz: inputs refused with ValidationError"] += TRIED["invalid"]
+    tally["fuzz: requests sent for refused inputs"] += len(scripted_lambda.requests)
     assert scripted_lambda.requests == []
 
 

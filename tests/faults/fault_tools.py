@@ -1,4 +1,4 @@
-"""Fault injectors and the suite's tally, shared by the fault tests and their conftest."""
+"""Fault injectors shared by the fault tests."""
 
 from __future__ import annotations
 
@@ -6,8 +6,6 @@ import socket
 import ssl
 import threading
 from collections import Counter
-
-TALLY: Counter[str] = Counter()
 
 
 class Relay:
@@ -18,8 +16,15 @@ class Relay:
     client's request was delivered and its connection dropped before any reply.
     """
 
-    def __init__(self, upstream_port: int, drop_response: bool = False, tls: ssl.SSLContext | None = None):
+    def __init__(
+        self,
+        upstream_port: int,
+        tally: Counter[str],
+        drop_response: bool = False,
+        tls: ssl.SSLContext | None = None,
+    ):
         self.upstream_port = upstream_port
+        self.tally = tally
         self.drop_response = drop_response
         self.tls = tls
         self.listener = socket.create_server(("127.0.0.1", 0))
@@ -52,7 +57,7 @@ class Relay:
                     break
                 if self.drop_response:
                     self.faults += 1
-                    TALLY["faults injected: connection dropped after the request was sent"] += 1
+                    self.tally["faults injected: connection dropped after the request was sent"] += 1
                     client.shutdown(socket.SHUT_RDWR)
                     break
                 client.sendall(data)

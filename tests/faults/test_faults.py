@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import ssl
 import time
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 import pytest
-from fault_tools import TALLY, Relay
+from fault_tools import Relay
 
 import lambda_invocation_core as core
 from local_lambda.testing import RunningEndpoint, count_executions
@@ -38,7 +39,7 @@ def executions_by_tag(path: Path) -> dict[str, int]:
     return tags
 
 
-def test_throttling_storm(fault_endpoint: RunningEndpoint, tmp_path: Path) -> None:
+def test_throttling_storm(fault_endpoint: RunningEndpoint, tmp_path: Path, tally: Counter[str]) -> None:
     """Reserved concurrency 2, 16 concurrent callers: each call succeeds once or is refused clearly."""
     count_file = tmp_path / "storm.txt"
     settings = connection(fault_endpoint.url)
@@ -62,17 +63,17 @@ def test_throttling_storm(fault_endpoint: RunningEndpoint, tmp_path: Path) -> No
     time.sleep(0.5)
     executed = executions_by_tag(count_file)
     succeeded = {f"call-{index}" for index, outcome in enumerate(outcomes) if outcome == "ok"}
-    TALLY["calls made"] += 16
-    TALLY["executions counted"] += sum(executed.values())
-    TALLY["storm: calls that succeeded"] += len(succeeded)
-    TALLY["storm: calls refused after bounded retries"] += outcomes.count("throttled")
+    tally["calls made"] += 16
+    tally["executions counted"] += sum(executed.values())
+    tally["storm: calls that succeeded"] += len(succeeded)
+    tally["storm: calls refused after bounded retries"] += outcomes.count("throttled")
     # Every success ran exactly once; a refused call never ran.
     assert set(executed) == succeeded
     assert all(times == 1 for times in executed.values())
     assert len(succeeded) >= 2  # the storm is survivable: retries got calls through
 
 
-def test_read_timeout_runs_once(fault_endpoint: RunningEndpoint, tmp_path: Path) -> None:
+def test_read_timeout_runs_once(fault_endpoint: RunningEndpoint, tmp_path: Path, tally: Counter[str]) -> None:
     count_file = tmp_path / "slow.txt"
     with pytest.raises(core.InvocationTimeoutError) as caught:
         core.invoke(
@@ -82,14 +83,16 @@ def test_read_timeout_runs_once(fault_endpoint: RunningEndpoint, tmp_path: Path)
         )
     assert "may still be running" in str(caught.value)
     time.sleep(2.5)
-    TALLY["calls made"] += 1
-    TALLY["faults injected: read timeout"] += 1
-    TALLY["executions counted"] += count_executions(count_file)
+    tally["calls made"] += 1
+    tally["faults injected: read timeout"] += 1
+    tally["executions counted"] += count_executions(count_file)
     assert count_executions(count_file) == 1
 
 
-def test_connection_dropped_after_send_runs_once(fault_endpoint: RunningEndpoint, tmp_path: Path) -> None:
-    relay = Relay(urlparse(fault_endpoint.url).port or 0, drop_response=True)
+def test_connection_dropped_after_send_runs_once(
+    fault_endpoint: RunningEndpoint, tmp_path: Path, tally: Counter[str]
+) -> None:
+    relay = Relay(urlparse(fault_endpoint.url).port or 0, tally, drop_response=True)
     count_file = tmp_path / "dropped.txt"
     try:
         with pytest.raises(core.ConnectionLostError) as caught:
@@ -102,13 +105,13 @@ def test_connection_dropped_after_send_runs_once(fault_endpoint: RunningEndpoint
         relay.close()
     assert "may have run" in str(caught.value)
     time.sleep(0.5)
-    TALLY["calls made"] += 1
-    TALLY["executions counted"] += count_executions(count_file)
+    tally["calls made"] += 1
+    tally["executions counted"] += count_executions(count_file)
     assert relay.faults == 1
     assert count_executions(count_file) == 1
 
 
-def test_endpoint_down_is_clear_and_fast() -> None:
+def test_endpoint_down_is_clear_and_fast(tally: Counter[str]) -> None:
     import socket
 
     with socket.socket() as probe:
@@ -117,59 +120,61 @@ def test_endpoint_down_is_clear_and_fast() -> None:
     started = time.monotonic()
     with pytest.raises(core.EndpointUnreachableError, match="connection refused or name not resolved"):
         core.invoke("echo", {}, connection=connection(f"http://127.0.0.1:{port}"))
-    TALLY["faults injected: endpoint down"] += 1
+    tally["faults injected: endpoint down"] += 1
     assert time.monotonic() - started < 3
 
 
-def test_dns_failure_is_clear_and_fast() -> None:
+def test_dns_failure_is_clear_and_fast(tally: Counter[str]) -> None:
     started = time.monotonic()
     with pytest.raises(core.EndpointUnreachableError, match="was not sent"):
         core.invoke("echo", {}, connection=connection("https://lambda.does-not-exist.invalid"))
-    TALLY["faults injected: DNS failure"] += 1
+    tally["faults injected: DNS failure"] += 1
     assert time.monotonic() - started < 5
 
 
 @pytest.fixture(scope="module")
-def tls_relay(fault_endpoint: RunningEndpoint, tmp_path_factory: pytest.TempPathFactory) -> Any:
+def tls_relay(
+    fault_endpoint: RunningEndpoint, tmp_path_factory: pytest.TempPathFactory, tally: Counter[str]
+) -> Any:
     trustme = pytest.importorskip("trustme")
     authority = trustme.CA()
     server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     authority.issue_cert("127.0.0.1").configure_cert(server_context)
     ca_path = tmp_path_factory.mktemp("tls") / "ca.pem"
     authority.cert_pem.write_to_path(str(ca_path))
-    relay = Relay(urlparse(fault_endpoint.url).port or 0, tls=server_context)
+    relay = Relay(urlparse(fault_endpoint.url).port or 0, tally, tls=server_context)
     yield f"https://127.0.0.1:{relay.port}", str(ca_path)
     relay.close()
 
 
-def test_untrusted_certificate_is_clear_and_fast(tls_relay: tuple[str, str]) -> None:
+def test_untrusted_certificate_is_clear_and_fast(tls_relay: tuple[str, str], tally: Counter[str]) -> None:
     url, _ = tls_relay
     started = time.monotonic()
     with pytest.raises(core.EndpointUnreachableError, match="TLS handshake"):
         core.invoke("echo", {}, connection=connection(url))
-    TALLY["faults injected: untrusted TLS certificate"] += 1
+    tally["faults injected: untrusted TLS certificate"] += 1
     assert time.monotonic() - started < 3
 
 
-def test_ca_bundle_makes_the_same_endpoint_work(tls_relay: tuple[str, str]) -> None:
+def test_ca_bundle_makes_the_same_endpoint_work(tls_relay: tuple[str, str], tally: Counter[str]) -> None:
     url, ca_path = tls_relay
     outcome = core.invoke("echo", {"via": "tls"}, connection=connection(url, verify=ca_path))
-    TALLY["calls made"] += 1
+    tally["calls made"] += 1
     assert outcome.result_json["event"] == {"via": "tls"}
 
 
-def test_plain_http_to_a_tls_port_is_clear(tls_relay: tuple[str, str]) -> None:
+def test_plain_http_to_a_tls_port_is_clear(tls_relay: tuple[str, str], tally: Counter[str]) -> None:
     url, _ = tls_relay
     started = time.monotonic()
     with pytest.raises(core.LambdaInvocationError):
         core.invoke("echo", {}, connection=connection(url.replace("https://", "http://"), read_timeout=3.0))
-    TALLY["faults injected: wrong protocol"] += 1
+    tally["faults injected: wrong protocol"] += 1
     assert time.monotonic() - started < 5
 
 
 @pytest.mark.slow
 def test_invocation_longer_than_botocore_default_read_timeout(
-    fault_endpoint: RunningEndpoint, tmp_path: Path
+    fault_endpoint: RunningEndpoint, tmp_path: Path, tally: Counter[str]
 ) -> None:
     """65 s: past botocore's 60 s default that makes plain boto3 send the invoke again."""
     count_file = tmp_path / "long.txt"
@@ -183,12 +188,14 @@ def test_invocation_longer_than_botocore_default_read_timeout(
     assert time.monotonic() - started >= 65
     assert outcome.result_json["count"] == 1
     time.sleep(0.5)
-    TALLY["calls made"] += 1
-    TALLY["executions counted"] += count_executions(count_file)
+    tally["calls made"] += 1
+    tally["executions counted"] += count_executions(count_file)
     assert count_executions(count_file) == 1
 
 
-def test_plain_boto3_trap_and_the_core_running_once(fault_endpoint: RunningEndpoint, tmp_path: Path) -> None:
+def test_plain_boto3_trap_and_the_core_running_once(
+    fault_endpoint: RunningEndpoint, tmp_path: Path, tally: Counter[str]
+) -> None:
     """The trap, scaled down: a function slower than the client's read timeout.
 
     Plain boto3 with botocore's default retry policy re-sends after the read timeout and the
@@ -214,8 +221,7 @@ def test_plain_boto3_trap_and_the_core_running_once(fault_endpoint: RunningEndpo
             FunctionName="count", Payload=f'{{"count_file": "{trap_file}", "seconds": 1.5, "tag": "t"}}'
         )
     time.sleep(2)
-    TALLY["calls made"] += 1
-    TALLY["executions counted"] += count_executions(trap_file)
+    tally["plain boto3 with default retries: executions of one call"] += count_executions(trap_file)
     assert count_executions(trap_file) >= 2, "botocore's default policy should have re-sent the invoke"
 
     once_file = tmp_path / "once.txt"
@@ -224,7 +230,7 @@ def test_plain_boto3_trap_and_the_core_running_once(fault_endpoint: RunningEndpo
         {"count_file": str(once_file), "seconds": 1.5, "tag": "once"},
         connection=connection(fault_endpoint.url, read_timeout=5.0),
     )
-    TALLY["calls made"] += 1
-    TALLY["executions counted"] += count_executions(once_file)
+    tally["calls made"] += 1
+    tally["executions counted"] += count_executions(once_file)
     assert outcome.result_json["count"] == 1
     assert count_executions(once_file) == 1

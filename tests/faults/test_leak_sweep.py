@@ -6,11 +6,11 @@ from __future__ import annotations
 import base64
 import json
 import logging
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from fault_tools import TALLY
 
 import lambda_invocation_core as core
 from local_lambda.testing import RunningEndpoint
@@ -44,7 +44,9 @@ def debug_logs() -> Iterator[Everything]:
         root.setLevel(old_level)
 
 
-def test_core_paths_at_debug(fault_endpoint: RunningEndpoint, debug_logs: Everything) -> None:
+def test_core_paths_at_debug(
+    fault_endpoint: RunningEndpoint, debug_logs: Everything, tally: Counter[str]
+) -> None:
     settings = core.ConnectionSettings(
         region="us-east-1", access_key="AKIDLOCAL", secret_key="local-secret", endpoint_url=fault_endpoint.url
     )
@@ -68,8 +70,8 @@ def test_core_paths_at_debug(fault_endpoint: RunningEndpoint, debug_logs: Everyt
         errors += [str(caught.value), repr(caught.value)]
     places = debug_logs.texts + errors
     leaks = [text for text in places if MARKER in text or "local-secret" in text]
-    TALLY["leak sweep: log records and error messages inspected"] += len(places)
-    TALLY["leak sweep: leaks found"] += len(leaks)
+    tally["leak sweep: log records and error messages inspected"] += len(places)
+    tally["leak sweep: leaks found"] += len(leaks)
     assert any(text.startswith("botocore") for text in debug_logs.texts), "botocore logging was not on"
     assert leaks == []
 

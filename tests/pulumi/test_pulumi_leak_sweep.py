@@ -1,0 +1,100 @@
+"""Leak sweep for the Pulumi side: every logger at DEBUG, a secret marker in the payload, the
+client context, the function's result and its log; it may appear only in secret outputs."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import Counter
+from collections.abc import Iterator
+
+import pulumi
+import pytest
+from pulumi_test_engine import TestEngine
+from pulumi_test_settings import PLANTED, REGION
+
+from local_lambda.testing import RunningEndpoint
+from pulumi_lambda_invocation import LambdaInvocation, invoke
+
+MARKER = "PULUMI-LEAK-MARKER-2b7d"
+
+
+class Everything(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.texts: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.texts.append(f"{record.name} {record.getMessage()}")
+
+
+@pytest.fixture
+def debug_logs() -> Iterator[Everything]:
+    handler = Everything()
+    root = logging.getLogger()
+    old_level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    for name in ("botocore", "boto3", "urllib3", "pulumi"):
+        logging.getLogger(name).setLevel(logging.DEBUG)
+    try:
+        yield handler
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(old_level)
+
+
+def test_resource_and_invoke_at_debug(
+    lambda_endpoint: RunningEndpoint, debug_logs: Everything, tally: Counter[str]
+) -> None:
+    engine = TestEngine({"aws:region": REGION})
+    context = {"custom": {"token": MARKER}}
+
+    def program() -> None:
+        resource = LambdaInvocation(
+            "swept",
+            function_name="echo",
+            payload={"marker": MARKER},
+            client_context=context,
+            log_type="Tail",
+            endpoint_url=lambda_endpoint.url,
+        )
+        pulumi.export("result", resource.result)
+        pulumi.export("log_result", resource.log_result)
+        ephemeral = invoke(
+            "echo",
+            {"marker": MARKER},
+            client_context=context,
+            log_type="Tail",
+            endpoint_url=lambda_endpoint.url,
+        )
+        pulumi.export("ephemeral", ephemeral)
+
+    run = engine.up(program)
+    # The marker travelled: the function saw it and returned it, in secret outputs.
+    assert MARKER in run.value("result")
+    assert run.is_secret("result") and run.is_secret("log_result") and run.is_secret("ephemeral")
+    shown = json.dumps(run.display_outputs())
+
+    errors: list[str] = []
+    for function, payload, expected in (
+        ("fail", {"message": MARKER}, "function error of type ValueError"),
+        ("no-such-function", {"marker": MARKER}, "ResourceNotFoundException"),
+    ):
+
+        def failing(function: str = function, payload: dict[str, str] = payload) -> None:
+            LambdaInvocation(
+                "broken", function_name=function, payload=payload, endpoint_url=lambda_endpoint.url
+            )
+
+        with pytest.raises(Exception) as caught:  # the engine's update failure carries the core's error
+            TestEngine({"aws:region": REGION}).up(failing)
+        assert expected in str(caught.value)
+        errors += [str(caught.value), repr(caught.value)]
+
+    places = [*debug_logs.texts, shown, *errors]
+    leaks = [text for text in places if MARKER in text or any(secret in text for secret in PLANTED)]
+    tally["leak sweep (Pulumi at DEBUG): log records, outputs shown and errors inspected"] += len(places)
+    tally["leak sweep (Pulumi at DEBUG): leaks found"] += len(leaks)
+    assert len(debug_logs.texts) > 50, "debug logging was not on"
+    assert leaks == []
