@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -28,9 +29,9 @@ def ansible_core(request: pytest.FixtureRequest) -> AnsibleCore:
 
 @pytest.fixture
 def playbook_runner(
-    ansible_core: AnsibleCore, lambda_endpoint: Any, tmp_path: Path
+    ansible_core: AnsibleCore, lambda_endpoint: Any, tmp_path: Path, tally: Counter[str]
 ) -> Iterator[PlaybookRunner]:
-    yield PlaybookRunner(core=ansible_core, endpoint_url=lambda_endpoint.url, tmp=tmp_path)
+    yield PlaybookRunner(core=ansible_core, endpoint_url=lambda_endpoint.url, tmp=tmp_path, tally=tally)
 
 
 @pytest.fixture

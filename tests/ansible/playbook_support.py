@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -56,6 +57,8 @@ class Run:
     tmp: Path
     markers: dict[str, str]
     out_dir: Path
+    # The run's tally (see tests/conftest.py): outputs inspected and leaks found.
+    tally: Counter[str] = field(default_factory=Counter)
 
     @property
     def rc(self) -> int:
@@ -85,6 +88,10 @@ class Run:
             for secret_name, secret in secrets.items()
             if secret in text
         ]
+        self.tally["leak sweep (Ansible -vvvvvv, log file, syslog, callbacks): outputs inspected"] += len(
+            self.outputs()
+        )
+        self.tally["leak sweep (Ansible -vvvvvv, log file, syslog, callbacks): leaks found"] += len(leaks)
         assert not leaks, leaks
 
     def describe(self) -> str:
@@ -98,6 +105,7 @@ class PlaybookRunner:
     endpoint_url: str
     tmp: Path
     counter: list[int] = field(default_factory=lambda: [0])
+    tally: Counter[str] = field(default_factory=Counter)
 
     def run(
         self,
@@ -169,4 +177,4 @@ class PlaybookRunner:
         if verbosity:
             command.append("-" + "v" * verbosity)
         proc = subprocess.run(command, cwd=tmp, env=run_env, capture_output=True, text=True, timeout=300)
-        return Run(proc=proc, tmp=tmp, markers=markers, out_dir=out_dir)
+        return Run(proc=proc, tmp=tmp, markers=markers, out_dir=out_dir, tally=self.tally)
