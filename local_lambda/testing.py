@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import json
+import logging
 import os
 import selectors
 import signal
@@ -342,3 +343,14 @@ def running_endpoint(
         yield endpoint
     finally:
         endpoint.stop()
+
+
+class CapturedLogs(logging.Handler):
+    """Every log record as "<logger> <LEVEL> <message>", for tests that look for leaks."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.texts: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.texts.append(f"{record.name} {record.levelname} {record.getMessage()}")

@@ -7,6 +7,8 @@ Fixtures:
   lambda_client    (session)  lambda_endpoint.client()
   sts_url          (session)  moto's STS on a free loopback port (in this process, so tests
                    can read what it issued), for role assumption: set AWS_ENDPOINT_URL_STS.
+  debug_logs       (function) every logger of the process at DEBUG into a handler whose
+                   .texts ("<logger> <LEVEL> <message>") a leak test can search.
   tally            (session)  a Counter printed at the end of the run (calls made, executions
                    counted, faults injected, inputs tried, leaks found).
   count_file       (function) path (str) of a fresh file for the `count` test function;
@@ -17,6 +19,7 @@ Test functions and what they return: tests/functions/common/lambda_handlers.py.
 
 from __future__ import annotations
 
+import logging
 import socket
 from collections import Counter
 from collections.abc import Iterator
@@ -25,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from local_lambda.testing import RunningEndpoint, running_endpoint
+from local_lambda.testing import CapturedLogs, RunningEndpoint, running_endpoint
 
 if TYPE_CHECKING:
     from mypy_boto3_lambda import LambdaClient
@@ -83,3 +86,22 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
         terminalreporter.write_sep("-", "fault, load, fuzz and leak tallies")
         for name in sorted(counts):
             terminalreporter.write_line(f"{name}: {counts[name]}")
+
+
+@pytest.fixture
+def debug_logs() -> Iterator[CapturedLogs]:
+    handler = CapturedLogs()
+    root = logging.getLogger()
+    noisy = ("botocore", "boto3", "urllib3", "pulumi")
+    old_levels = (root.level, [logging.getLogger(name).level for name in noisy])
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    for name in noisy:
+        logging.getLogger(name).setLevel(logging.DEBUG)
+    try:
+        yield handler
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(old_levels[0])
+        for name, level in zip(noisy, old_levels[1]):
+            logging.getLogger(name).setLevel(level)

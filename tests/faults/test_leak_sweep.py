@@ -7,45 +7,18 @@ import base64
 import json
 import logging
 from collections import Counter
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 import lambda_invocation_core as core
-from local_lambda.testing import RunningEndpoint
+from local_lambda.testing import CapturedLogs, RunningEndpoint
 
 MARKER = "LEAK-MARKER-9c41e7"
 
 
-class Everything(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.texts: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.texts.append(self.format(record))
-
-
-@pytest.fixture
-def debug_logs() -> Iterator[Everything]:
-    handler = Everything()
-    handler.setFormatter(logging.Formatter("%(name)s %(levelname)s %(message)s"))
-    root = logging.getLogger()
-    old_level = root.level
-    root.addHandler(handler)
-    root.setLevel(logging.DEBUG)
-    for name in ("botocore", "boto3", "urllib3"):
-        logging.getLogger(name).setLevel(logging.DEBUG)
-    try:
-        yield handler
-    finally:
-        root.removeHandler(handler)
-        root.setLevel(old_level)
-
-
 def test_core_paths_at_debug(
-    fault_endpoint: RunningEndpoint, debug_logs: Everything, tally: Counter[str]
+    fault_endpoint: RunningEndpoint, debug_logs: CapturedLogs, tally: Counter[str]
 ) -> None:
     settings = core.ConnectionSettings(
         region="us-east-1", access_key="AKIDLOCAL", secret_key="local-secret", endpoint_url=fault_endpoint.url
@@ -70,13 +43,13 @@ def test_core_paths_at_debug(
         errors += [str(caught.value), repr(caught.value)]
     places = debug_logs.texts + errors
     leaks = [text for text in places if MARKER in text or "local-secret" in text]
-    tally["leak sweep: log records and error messages inspected"] += len(places)
-    tally["leak sweep: leaks found"] += len(leaks)
+    tally["leak sweep (core at DEBUG): log records and error messages inspected"] += len(places)
+    tally["leak sweep (core at DEBUG): leaks found"] += len(leaks)
     assert any(text.startswith("botocore") for text in debug_logs.texts), "botocore logging was not on"
     assert leaks == []
 
 
-def test_botocore_still_logs_at_debug_outside_an_invoke(debug_logs: Everything) -> None:
+def test_botocore_still_logs_at_debug_outside_an_invoke(debug_logs: CapturedLogs) -> None:
     """The filter drops records only inside our Invoke calls."""
     logging.getLogger("botocore.endpoint").debug("outside %s", "invoke")
     assert "botocore.endpoint DEBUG outside invoke" in debug_logs.texts

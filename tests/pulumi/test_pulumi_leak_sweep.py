@@ -4,48 +4,21 @@ client context, the function's result and its log; it may appear only in secret 
 from __future__ import annotations
 
 import json
-import logging
 from collections import Counter
-from collections.abc import Iterator
 
 import pulumi
 import pytest
 from pulumi_test_engine import TestEngine
 from pulumi_test_settings import PLANTED, REGION
 
-from local_lambda.testing import RunningEndpoint
+from local_lambda.testing import CapturedLogs, RunningEndpoint
 from pulumi_lambda_invocation import LambdaInvocation, invoke
 
 MARKER = "PULUMI-LEAK-MARKER-2b7d"
 
 
-class Everything(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.texts: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.texts.append(f"{record.name} {record.getMessage()}")
-
-
-@pytest.fixture
-def debug_logs() -> Iterator[Everything]:
-    handler = Everything()
-    root = logging.getLogger()
-    old_level = root.level
-    root.addHandler(handler)
-    root.setLevel(logging.DEBUG)
-    for name in ("botocore", "boto3", "urllib3", "pulumi"):
-        logging.getLogger(name).setLevel(logging.DEBUG)
-    try:
-        yield handler
-    finally:
-        root.removeHandler(handler)
-        root.setLevel(old_level)
-
-
 def test_resource_and_invoke_at_debug(
-    lambda_endpoint: RunningEndpoint, debug_logs: Everything, tally: Counter[str]
+    lambda_endpoint: RunningEndpoint, debug_logs: CapturedLogs, tally: Counter[str]
 ) -> None:
     engine = TestEngine({"aws:region": REGION})
     context = {"custom": {"token": MARKER}}
