@@ -5,8 +5,10 @@ from __future__ import annotations
 import base64
 import json
 from collections import Counter
+from collections.abc import Iterator
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scripted_lambda import ScriptedLambda
@@ -54,6 +56,14 @@ log_type_like = st.one_of(st.sampled_from(["None", "Tail", "tail", "NONE", "full
 TRIED = {"inputs": 0, "valid": 0, "invalid": 0}
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _report_inputs_tried(tally: Counter[str]) -> Iterator[None]:
+    yield
+    tally["fuzz: inputs tried"] += TRIED["inputs"]
+    tally["fuzz: inputs that validated"] += TRIED["valid"]
+    tally["fuzz: inputs refused with ValidationError"] += TRIED["invalid"]
+
+
 @settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     function_name=name_like,
@@ -96,9 +106,6 @@ def test_invalid_input_sends_no_request(scripted_lambda: ScriptedLambda, tally: 
             assert len(scripted_lambda.requests) == before
 
     check()
-    tally["fuzz: inputs tried"] += TRIED["inputs"]
-    tally["fuzz: inputs valid"] += TRIED["valid"]
-    tally["fuzz: inputs refused with ValidationError"] += TRIED["invalid"]
     tally["fuzz: requests sent for refused inputs"] += len(scripted_lambda.requests)
     assert scripted_lambda.requests == []
 
