@@ -126,9 +126,7 @@ def test_user_options_survive_and_merge(engine: TestEngine, lambda_endpoint: Run
     assert "executed_version" in engine.entry("seed").secret_outputs
 
 
-def counting_program(
-    endpoint: str, count_file: str, **overrides: Any
-) -> Callable[[], None]:
+def counting_program(endpoint: str, count_file: str, **overrides: Any) -> Callable[[], None]:
     def program() -> None:
         args: dict[str, Any] = {
             "function_name": "count",
@@ -249,9 +247,7 @@ def test_crud_scope_payload_shapes(
 
     sent.clear()
     engine.destroy()
-    assert sent == [
-        {"function_name": "count", "payload": {**second, "lifecycle": action("delete", second)}}
-    ]
+    assert sent == [{"function_name": "count", "payload": {**second, "lifecycle": action("delete", second)}}]
     assert count_executions(count_file) == 2  # destroy invoked the function for real
 
 
