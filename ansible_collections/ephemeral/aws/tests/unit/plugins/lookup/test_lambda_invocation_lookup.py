@@ -26,24 +26,6 @@ core = types.SimpleNamespace(
 MARKER = "S3CRET-MARKER-7f1c"
 
 
-@pytest.fixture(autouse=True)
-def clean_env(monkeypatch):
-    for name in (
-        "AWS_ACCESS_KEY_ID",
-        "AWS_ACCESS_KEY",
-        "AWS_SECRET_ACCESS_KEY",
-        "AWS_SECRET_KEY",
-        "AWS_SESSION_TOKEN",
-        "AWS_PROFILE",
-        "AWS_DEFAULT_PROFILE",
-        "AWS_REGION",
-        "AWS_DEFAULT_REGION",
-        "AWS_URL",
-        "AWS_CA_BUNDLE",
-    ):
-        monkeypatch.delenv(name, raising=False)
-
-
 @pytest.fixture
 def lookup():
     from ansible.parsing.dataloader import DataLoader

@@ -56,20 +56,6 @@ def _fail_json(self, **kwargs):
 def no_exit(monkeypatch):
     monkeypatch.setattr(basic.AnsibleModule, "exit_json", _exit_json)
     monkeypatch.setattr(basic.AnsibleModule, "fail_json", _fail_json)
-    for name in (
-        "AWS_ACCESS_KEY_ID",
-        "AWS_ACCESS_KEY",
-        "AWS_SECRET_ACCESS_KEY",
-        "AWS_SECRET_KEY",
-        "AWS_SESSION_TOKEN",
-        "AWS_PROFILE",
-        "AWS_DEFAULT_PROFILE",
-        "AWS_REGION",
-        "AWS_DEFAULT_REGION",
-        "AWS_URL",
-        "AWS_CA_BUNDLE",
-    ):
-        monkeypatch.delenv(name, raising=False)
 
 
 def result(payload=None, function_error=None, log=None, status=200):
