@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set up .venv from a fresh clone: find a Python >= 3.12 (ansible-core 2.21 needs it on
-# the controller), install the project with its dev extra, and reinstall the project
-# itself on every run so the installed lambda_invocation_core matches core/.
+# the controller) and install the project in editable mode with its dev extra, so that an
+# edit under core/, pulumi_lambda_invocation/ or ansible_collections/ is what runs.
 # Usage: scripts/bootstrap.sh   (PYTHON=/path/to/python3.12 to choose the interpreter)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -44,10 +44,7 @@ if [ ! -f "$stamp" ]; then
     echo "bootstrap: installing dependencies" >&2
     # This machine's pip config names local mirrors that may be absent: drop that noise.
     .venv/bin/python -m pip install -q --disable-pip-version-check -U pip 2>&1 | quiet_pip
-    .venv/bin/python -m pip install -q --disable-pip-version-check '.[dev]' 2>&1 | quiet_pip
+    .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[dev]' 2>&1 | quiet_pip
     rm -f .venv/.deps-*
     touch "$stamp"
 fi
-# The project itself, always: hatchling cannot install core/ -> lambda_invocation_core
-# in editable mode, so a fresh copy keeps the installed core equal to core/.
-.venv/bin/python -m pip install -q --disable-pip-version-check --no-deps --force-reinstall . 2>&1 | quiet_pip

@@ -3,7 +3,7 @@
 
 Ansible ships only ``plugins/module_utils`` to where a module runs, and a symlink out of
 the collection fails ``ansible-test sanity``, so the collection carries a generated copy.
-``--check`` exits 1 when the copy differs from ``core/`` (the tests run it).
+``--check`` exits 1 when the copy differs from ``core/lambda_invocation_core/`` (the tests run it).
 """
 
 from __future__ import annotations
@@ -13,9 +13,12 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCE = ROOT / "core"
+SOURCE = ROOT / "core/lambda_invocation_core"
 TARGET = ROOT / "ansible_collections/ephemeral/aws/plugins/module_utils/lambda_invocation_core"
-HEADER = "# GENERATED from core/{name} by scripts/sync_module_utils.py: edit core/, then re-run it.\n"
+HEADER = (
+    "# GENERATED from core/lambda_invocation_core/{name} by scripts/sync_module_utils.py:"
+    " edit core/, then re-run it.\n"
+)
 
 
 def expected_files() -> dict[str, str]:

@@ -21,7 +21,7 @@ def test_module_utils_copy_matches_core() -> None:
 
 def test_core_imports_only_stdlib_and_botocore() -> None:
     allowed_third_party = {"boto3", "botocore", "mypy_boto3_lambda", "mypy_boto3_sts"}
-    for path in (ROOT / "core").glob("*.py"):
+    for path in (ROOT / "core/lambda_invocation_core").glob("*.py"):
         tree = ast.parse(path.read_text())
         for node in ast.walk(tree):
             if isinstance(node, ast.Import):
@@ -48,3 +48,16 @@ def test_import_does_not_load_boto3_and_missing_boto3_is_explained() -> None:
     )
     completed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert "pip install boto3" in completed.stdout
+
+
+def test_the_installed_core_is_the_working_tree() -> None:
+    # The project is installed in editable mode (scripts/bootstrap.sh: pip install -e), so an
+    # edit under core/ is what every test, example and the demo import, with no reinstall.
+    completed = subprocess.run(
+        [sys.executable, "-c", "import lambda_invocation_core as core; print(core.__file__)"],
+        cwd="/",
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert Path(completed.stdout.strip()) == ROOT / "core/lambda_invocation_core/__init__.py"

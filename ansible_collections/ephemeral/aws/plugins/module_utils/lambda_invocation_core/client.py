@@ -1,4 +1,4 @@
-# GENERATED from core/client.py by scripts/sync_module_utils.py: edit core/, then re-run it.
+# GENERATED from core/lambda_invocation_core/client.py by scripts/sync_module_utils.py: edit core/, then re-run it.
 """The boto3 Lambda client: built from explicit settings, cached per process.
 
 Retries are switched off in botocore (``total_max_attempts=1``): its default policy

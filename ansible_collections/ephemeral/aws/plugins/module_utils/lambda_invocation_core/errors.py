@@ -1,4 +1,4 @@
-# GENERATED from core/errors.py by scripts/sync_module_utils.py: edit core/, then re-run it.
+# GENERATED from core/lambda_invocation_core/errors.py by scripts/sync_module_utils.py: edit core/, then re-run it.
 """Error model of the core.
 
 Every message is built from field names, rules, function names, error codes and

@@ -1,4 +1,4 @@
-# GENERATED from core/invoke.py by scripts/sync_module_utils.py: edit core/, then re-run it.
+# GENERATED from core/lambda_invocation_core/invoke.py by scripts/sync_module_utils.py: edit core/, then re-run it.
 """The RequestResponse call, its result, and the retry policy.
 
 Retry policy (the README has it as a table): a request is sent again only when Lambda

@@ -1,4 +1,4 @@
-# GENERATED from core/validation.py by scripts/sync_module_utils.py: edit core/, then re-run it.
+# GENERATED from core/lambda_invocation_core/validation.py by scripts/sync_module_utils.py: edit core/, then re-run it.
 """Validation of Invoke inputs, before any request is sent.
 
 The authority for every pattern and length is the Lambda service model shipped in
