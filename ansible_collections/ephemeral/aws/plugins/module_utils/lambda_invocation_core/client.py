@@ -15,6 +15,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ._version import __version__
 from .errors import CredentialsError, MissingDependencyError, ValidationError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -24,7 +25,7 @@ if TYPE_CHECKING:  # pragma: no cover
 DEFAULT_READ_TIMEOUT = 960.0
 DEFAULT_CONNECT_TIMEOUT = 10.0
 DEFAULT_MAX_ATTEMPTS = 5
-USER_AGENT_EXTRA = "ephemeral-lambda-invocation/0.1.0"
+USER_AGENT_EXTRA = f"ephemeral-lambda-invocation/{__version__}"
 
 
 @dataclass(frozen=True)
