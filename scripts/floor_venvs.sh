@@ -5,8 +5,8 @@
 #                              (botocore == the lowest that boto3 accepts) and pulumi == the
 #                              floor, on the oldest Python that pyproject claims (requires-python)
 #                              or the oldest that this pulumi installs on, whichever is newer
-#   ansible=.venv-ansible-oldest   ansible-core == the collection's floor with the boto3 floor,
-#                              on its oldest controller Python (scripts/ansible_oldest_venv.sh)
+#   ansible=.venv-floor-ansible    ansible-core == the collection's floor with the boto3 floor,
+#                              on its oldest controller Python (scripts/ansible_oldest_venv.sh --floors)
 # The floors are read from pyproject.toml and meta/runtime.yml by scripts/floors.py; nothing
 # here repeats a version. A venv is rebuilt when a floor or pyproject.toml changes.
 # Needs the project venv (scripts/bootstrap.sh). scripts/test.sh runs this before pytest.
@@ -44,4 +44,4 @@ if [ ! -f "$stamp" ]; then
     touch "$stamp"
 fi
 echo "core=$venv"
-echo "ansible=$("$ROOT/scripts/ansible_oldest_venv.sh")"
+echo "ansible=$("$ROOT/scripts/ansible_oldest_venv.sh" --floors)"

@@ -1,0 +1,64 @@
+"""The floor venvs carry exactly the declared floors, each on the oldest Python its part claims."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+from typing import Any
+
+# Run inside a floor venv (Python 3.9 and up, no third-party imports).
+_REPORT = r"""
+import importlib.metadata as m, json, re, sys
+
+def lower(spec):
+    found = re.search(r">=\s*([0-9][0-9.]*)", spec or "")
+    return found.group(1) if found else None
+
+dists = {d.metadata["Name"].lower(): d for d in m.distributions()}
+report = {"python": "%d.%d" % sys.version_info[:2]}
+for name, dist in dists.items():
+    report[name] = dist.version
+    report[name + " requires-python"] = lower(dist.metadata["Requires-Python"])
+report["botocore floor of boto3"] = next(
+    lower(r) for r in m.requires("boto3") if r.startswith("botocore")
+)
+print(json.dumps(report))
+"""
+
+
+def _report(venv: Path) -> dict[str, Any]:
+    out = subprocess.run(
+        [str(venv / "bin/python"), "-c", _REPORT], capture_output=True, text=True, check=True, timeout=60
+    )
+    report: dict[str, Any] = json.loads(out.stdout)
+    return report
+
+
+def _minor(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split("."))
+
+
+def test_core_and_pulumi_venv_has_exactly_the_floors(
+    floors: dict[str, str], floor_venvs: dict[str, Path]
+) -> None:
+    report = _report(floor_venvs["core"])
+    assert report["boto3"] == floors["boto3"]
+    assert report["botocore"] == report["botocore floor of boto3"]
+    assert report["pulumi"] == floors["pulumi"]
+    # The oldest Python the project claims, unless the pulumi floor needs a newer one.
+    oldest = max(floors["python"], report["pulumi requires-python"], key=_minor)
+    assert report["python"] == oldest
+    # Today both are one Python: the core's claim (requires-python) is what runs here.
+    assert report["python"] == floors["python"]
+    assert report["ephemeral-lambda-invocation"]  # the project itself, installed editable
+
+
+def test_ansible_venv_has_exactly_the_floors_on_the_oldest_controller_python(
+    floors: dict[str, str], floor_venvs: dict[str, Path]
+) -> None:
+    report = _report(floor_venvs["ansible"])
+    assert report["ansible-core"] == floors["ansible-core"]
+    assert report["boto3"] == floors["boto3"]
+    assert report["botocore"] == report["botocore floor of boto3"]
+    assert report["python"] == report["ansible-core requires-python"]
