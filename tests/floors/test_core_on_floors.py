@@ -20,8 +20,8 @@ import boto3, lambda_invocation_core as core
 settings = dict(region="us-east-1", endpoint_url=sys.argv[1])
 connection = core.ConnectionSettings(**settings)
 out = {"python": "%d.%d" % sys.version_info[:2], "boto3": boto3.__version__, "core": core.__file__}
-ok = core.invoke("echo", {"marker": "floor-marker"}, qualifier="current", client_context={"custom": {"k": "v"}},
-                 log_type="Tail", connection=connection)
+ok = core.invoke("echo", {"marker": "floor-marker"}, qualifier="current",
+                 client_context={"custom": {"k": "v"}}, log_type="Tail", connection=connection)
 out["ok"] = {"version": ok.executed_version, "result": ok.result_json, "log": ok.log_text,
              "status": ok.status_code, "function_error": ok.function_error}
 failed = core.invoke("fail", {"message": "floor-failure"}, connection=connection)
