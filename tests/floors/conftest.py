@@ -44,9 +44,7 @@ def floors() -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def floor_venvs() -> dict[str, Path]:
-    out = subprocess.run(
-        [str(ROOT / "scripts/floor_venvs.sh")], capture_output=True, text=True, timeout=900
-    )
+    out = subprocess.run([str(ROOT / "scripts/floor_venvs.sh")], capture_output=True, text=True, timeout=900)
     assert out.returncode == 0, out.stderr
     venvs = dict(line.split("=", 1) for line in out.stdout.splitlines() if "=" in line)
     return {name: Path(path) for name, path in venvs.items()}
