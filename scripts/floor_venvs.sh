@@ -8,7 +8,7 @@
 #   ansible=.venv-floor-ansible    ansible-core == the collection's floor with the boto3 floor,
 #                              on its oldest controller Python (scripts/ansible_oldest_venv.sh --floors)
 # The floors are read from pyproject.toml and meta/runtime.yml by scripts/floors.py; nothing
-# here repeats a version. A venv is rebuilt when a floor or pyproject.toml changes.
+# here repeats a version. A venv is rebuilt when a floor or a runtime dependency changes.
 # Needs the project venv (scripts/bootstrap.sh). scripts/test.sh runs this before pytest.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,7 +18,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 eval "$("$ROOT/.venv/bin/python" "$ROOT/scripts/floors.py" --shell)"
 
 venv="$ROOT/.venv-floor-core"
-stamp="$venv/.floors-$(cat "$ROOT/pyproject.toml" "$ROOT/scripts/floor_venvs.sh" | sha256sum | cut -c1-16)"
+stamp="$venv/.floors-$("$ROOT/.venv/bin/python" "$ROOT/scripts/floors.py" --stamp)"
 if [ ! -f "$stamp" ]; then
     rm -rf "$venv"
     for minor in $(pythons_from "$FLOOR_PYTHON"); do

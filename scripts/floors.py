@@ -11,12 +11,16 @@ scripts/floor_venvs.sh and scripts/ansible_oldest_venv.sh build venvs with exact
 versions; tests/floors checks that the venvs carry them. Needs Python >= 3.11 (tomllib) with
 `packaging` (the project venv has both).
 
-Usage: floors.py [--shell | --json]   (--shell prints FLOOR_PYTHON=3.9 FLOOR_BOTO3=... lines)
+Usage: floors.py [--shell | --json | --stamp]
+  --shell  FLOOR_PYTHON=3.9, FLOOR_BOTO3=... lines, for eval
+  --stamp  a digest of what the floor venvs install (floors and runtime dependencies), so
+           that they are rebuilt when it changes and not on every edit of pyproject.toml
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import re
 import sys
@@ -69,14 +73,23 @@ def floors() -> dict[str, str]:
     }
 
 
+def stamp() -> str:
+    project = tomllib.loads(PYPROJECT.read_text())["project"]
+    installed = [floors(), project["dependencies"], project["optional-dependencies"]["pulumi"]]
+    return hashlib.sha256(json.dumps(installed, sort_keys=True).encode()).hexdigest()[:16]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     form = parser.add_mutually_exclusive_group()
     form.add_argument("--shell", action="store_true", help="FLOOR_<NAME>=<version> lines for eval")
     form.add_argument("--json", action="store_true")
+    form.add_argument("--stamp", action="store_true", help="a digest of what the floor venvs install")
     args = parser.parse_args()
     found = floors()
-    if args.json:
+    if args.stamp:
+        print(stamp())
+    elif args.json:
         print(json.dumps(found))
     elif args.shell:
         for name, version in found.items():
