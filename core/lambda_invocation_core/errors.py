@@ -163,7 +163,7 @@ class FunctionError(LambdaInvocationError):
         # The InvocationResult; kept off the message and off repr() on purpose.
         self.result = result
         super().__init__(
-            f"Lambda function {function_name} (version {executed_version or 'unknown'}) failed "
-            f"({function_error} function error, errorType {error_type or 'unknown'}); "
+            f"Lambda function {function_name} (version {executed_version or 'unknown'}) failed: "
+            f"{function_error} function error of type {error_type or 'unknown'}; "
             "the error details are in the secret result"
         )
