@@ -94,8 +94,13 @@ def proxy_for(endpoint: str, settings: ConnectionSettings) -> str:
     return safe_url(proxy)
 
 
-def invoke_error(exc: Exception, endpoint: str, settings: ConnectionSettings) -> LambdaInvocationError:
-    """The typed error for a botocore exception raised while sending Invoke or reading its answer."""
+def invoke_error(
+    exc: Exception, endpoint: str, settings: ConnectionSettings, *, reading_body: bool = False
+) -> LambdaInvocationError:
+    """The typed error for an exception raised while sending Invoke or (``reading_body``) reading its answer.
+
+    Any exception while reading the body, from botocore or not, means the function may have run.
+    """
     names = _class_names(exc)
     endpoint = safe_url(endpoint)
     if "ReadTimeoutError" in names:
@@ -109,7 +114,7 @@ def invoke_error(exc: Exception, endpoint: str, settings: ConnectionSettings) ->
             f"the connection to {endpoint} closed after the request was sent; the function may "
             "have run. Not retried, to avoid a second invocation"
         )
-    if names & BODY_READ_ERRORS:
+    if reading_body or names & BODY_READ_ERRORS:
         return ConnectionLostError(
             f"the response from {endpoint} broke off while being read ({type(exc).__name__}); the "
             "function may have run. Not retried, to avoid a second invocation"
