@@ -43,14 +43,11 @@ def test_module_and_lookup_in_a_playbook(floor_runner: PlaybookRunner, floor_ven
     run.assert_no_leak(full["result"], full["log_result"])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 11 item 2: on the boto3 floor the module fails with a raw ParamValidationError "
-    "for tenant_id; the core's typed refusal naming boto3 1.41 is on branch core",
-)
-def test_module_refuses_tenant_id_on_the_boto3_floor(
+def test_module_and_lookup_refuse_tenant_id_on_the_boto3_floor(
     floor_runner: PlaybookRunner, floor_venvs: dict[str, Path]
 ) -> None:
     run = floor_runner.run(str(PLAYBOOKS / "tenant.yml"), target_python=floor_venvs["core"] / "bin/python")
     assert run.rc == 0, run.describe()
+    # Both refusals happened (each task failed and was ignored) and were checked.
+    assert "failed=0" in run.proc.stdout and "ignored=2" in run.proc.stdout, run.describe()
     run.assert_no_leak()

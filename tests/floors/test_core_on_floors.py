@@ -8,8 +8,6 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from local_lambda.testing import RunningEndpoint
 
 # Run by the floor venv's Python; prints one JSON document.
@@ -100,14 +98,12 @@ except core.LambdaInvocationError as error:
 """
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 11 item 2: on the boto3 floor the core lets botocore raise a raw "
-    "ParamValidationError for tenant_id; the typed refusal naming boto3 1.41 is on branch core",
-)
 def test_tenant_id_is_refused_with_a_typed_error_on_the_boto3_floor(
     floor_venvs: dict[str, Path], lambda_endpoint: RunningEndpoint, aws_sandbox: dict[str, str]
 ) -> None:
     proc = _run(floor_venvs["core"] / "bin/python", _TENANT, aws_sandbox, lambda_endpoint.url)
     assert proc.returncode == 0, proc.stderr  # a raw botocore exception would escape: exit 1
-    assert "tenant_id" in proc.stdout and "1.41" in proc.stdout, proc.stdout
+    error_class, message = proc.stdout.split(" ", 1)
+    assert error_class == "BotocoreTooOldError"
+    assert "tenant_id" in message and ">= 1.41.0" in message, message
+    assert "boto3 1.34.0" in message, message  # what is installed: the floor
