@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playbook_support import AnsibleCore, PlaybookRunner
 
-from local_lambda.testing import RunningEndpoint
+from local_lambda.launcher import RunningEndpoint
 
 PLAYBOOKS = Path(__file__).parent / "playbooks"
 

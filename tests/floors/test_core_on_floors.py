@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from local_lambda.testing import RunningEndpoint
+from local_lambda.launcher import RunningEndpoint
 
 # Run by the floor venv's Python; prints one JSON document.
 _INVOKE = r"""

@@ -15,7 +15,8 @@ from pulumi.runtime.proto import provider_pb2_grpc
 from pulumi_test_engine import PROVIDER_KEY
 from test_pulumi_provider_host import Host, _configure, _dict, host_inputs
 
-from local_lambda.testing import RunningEndpoint, count_executions
+from local_lambda.launcher import RunningEndpoint
+from tests.support.functions import count_executions
 
 MARKER = "floor-pulumi-marker-31c9"
 
