@@ -26,7 +26,7 @@ import boto3  # noqa: E402
 from botocore.config import Config  # noqa: E402
 
 import lambda_invocation_core as core  # noqa: E402
-from local_lambda.testing import running_endpoint  # noqa: E402
+from local_lambda.launcher import running_endpoint  # noqa: E402
 
 CONFIG = ROOT / "tests/functions/config.json"
 

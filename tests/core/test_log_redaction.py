@@ -10,7 +10,7 @@ from scripted_lambda import Reply, ScriptedLambda
 
 import lambda_invocation_core as core
 from lambda_invocation_core.log_redaction import DEBUG_FILTER, TRANSPORT_LOGGERS
-from local_lambda.testing import CapturedLogs
+from tests.support.logs import CapturedLogs
 
 SECRET = "redaction-MARKER-51d2"
 

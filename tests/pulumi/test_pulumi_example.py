@@ -14,7 +14,7 @@ import pytest
 from pulumi_test_engine import TestEngine
 from pulumi_test_settings import REGION
 
-from local_lambda.testing import RunningEndpoint, running_endpoint
+from local_lambda.launcher import RunningEndpoint, running_endpoint
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "pulumi"
 FUNCTIONS = EXAMPLE.parent / "local_lambda.json"
