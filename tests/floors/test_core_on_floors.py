@@ -99,11 +99,14 @@ except core.LambdaInvocationError as error:
 
 
 def test_tenant_id_is_refused_with_a_typed_error_on_the_boto3_floor(
-    floor_venvs: dict[str, Path], lambda_endpoint: RunningEndpoint, aws_sandbox: dict[str, str]
+    floors: dict[str, str],
+    floor_venvs: dict[str, Path],
+    lambda_endpoint: RunningEndpoint,
+    aws_sandbox: dict[str, str],
 ) -> None:
     proc = _run(floor_venvs["core"] / "bin/python", _TENANT, aws_sandbox, lambda_endpoint.url)
     assert proc.returncode == 0, proc.stderr  # a raw botocore exception would escape: exit 1
     error_class, message = proc.stdout.split(" ", 1)
     assert error_class == "BotocoreTooOldError"
     assert "tenant_id" in message and ">= 1.41.0" in message, message
-    assert "boto3 1.34.0" in message, message  # what is installed: the floor
+    assert f"boto3 {floors['boto3']}" in message, message  # what is installed: the floor

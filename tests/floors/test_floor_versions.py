@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from pathlib import Path
 from typing import Any
+
+from packaging.version import Version
+
+ROOT = Path(__file__).resolve().parents[2]
 
 # Run inside a floor venv (Python 3.9 and up, no third-party imports).
 _REPORT = r"""
@@ -62,3 +67,43 @@ def test_ansible_venv_has_exactly_the_floors_on_the_oldest_controller_python(
     assert report["boto3"] == floors["boto3"]
     assert report["botocore"] == report["botocore floor of boto3"]
     assert report["python"] == report["ansible-core requires-python"]
+
+
+THIS_FILE = str(Path(__file__).resolve().relative_to(ROOT))
+# Version statements in the repository that are not floors of ours.
+NOT_FLOORS = {
+    # ansible-core's censoring mechanism changed there (a fact about ansible-core)
+    ("ansible_collections/ephemeral/aws/plugins/action/lambda_invocation.py", "ansible-core >= 2.16.13"),
+    # tenant_id's minimum, not the floor
+    ("tests/floors/playbooks/tenant.yml", "boto3 >= 1.41"),
+}
+_STATEMENT = re.compile(
+    r"(?P<package>boto3|pulumi|ansible-core|Python)(?:\s*>=\s*| )"
+    r"(?P<version>[0-9]+\.[0-9][0-9.]*)(?: or newer)?"
+)
+_FLOOR_NAMES = {"boto3": "boto3", "pulumi": "pulumi", "ansible-core": "ansible-core", "Python": "python"}
+
+
+def test_every_other_statement_of_a_floor_agrees(floors: dict[str, str]) -> None:
+    """Requirement files, docs and doc fragments repeat floors; each copy must say the same."""
+    tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True)
+    checked = 0
+    for name in tracked.stdout.splitlines():
+        if name in ("pyproject.toml", "scripts/floors.py", THIS_FILE) or not (ROOT / name).is_file():
+            continue
+        text = (ROOT / name).read_text(errors="replace")
+        for match in _STATEMENT.finditer(text):
+            statement = match.group(0)
+            # A Python floor is stated as "Python 3.X or newer" ("Python >= 3.12" is what the
+            # development venv needs); a package floor either way.
+            stated_as_floor = statement.endswith("or newer") or (
+                ">=" in statement and match["package"] != "Python"
+            )
+            if not stated_as_floor or (name, statement) in NOT_FLOORS:
+                continue
+            floor = floors[_FLOOR_NAMES[match["package"]]]
+            assert Version(match["version"]) == Version(floor), (
+                f"{name}: {statement!r}, but the floor is {floor}"
+            )
+            checked += 1
+    assert checked >= 5  # the collection's README, doc fragment and requirements, the example's
