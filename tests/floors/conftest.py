@@ -12,7 +12,8 @@ interpreter or a failed install is an error.
 
 The Pulumi and Ansible floor tests reuse the helpers of tests/pulumi and tests/ansible,
 which import each other by module name (their folders are not packages): those folders go
-on sys.path here, as pytest puts them there when it collects them.
+on sys.path here, as pytest and their conftest.py files put them there when they run
+(examples/pulumi too: the Pulumi tests' engine may live there).
 """
 
 from __future__ import annotations
@@ -25,9 +26,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-for _folder in ("pulumi", "ansible"):
-    if str(ROOT / "tests" / _folder) not in sys.path:
-        sys.path.append(str(ROOT / "tests" / _folder))
+for _folder in ("tests/pulumi", "examples/pulumi", "tests/ansible"):
+    if str(ROOT / _folder) not in sys.path:
+        sys.path.append(str(ROOT / _folder))
 
 
 @pytest.fixture(scope="session")
