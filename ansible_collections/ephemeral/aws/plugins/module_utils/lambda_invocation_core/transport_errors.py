@@ -186,10 +186,11 @@ def _configuration_error(exc: Exception, names: frozenset[str], label: str) -> L
         )
     if "NoRegionError" in names:
         return ValidationError(
-            "region", "is required: set it, AWS_REGION, AWS_DEFAULT_REGION, or a region in the AWS profile"
+            "region",
+            f"is required ({name}): set it, AWS_REGION, AWS_DEFAULT_REGION, or a region in the AWS profile",
         )
     if names & {"InvalidRegionError", "UnknownRegionError"}:
-        return ValidationError("region", "is not a region name botocore accepts")
+        return ValidationError("region", f"is not a region name botocore accepts ({name})")
     if "ParamValidationError" in names or "ValidationError" in names:
         return ValidationError(
             "request",
