@@ -34,7 +34,7 @@ from .errors import (
 )
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .client import ConnectionSettings
+    from .settings import ConnectionSettings
 
 # botocore classes (by name, so that the list works on every botocore release) meaning
 # that no usable credentials were found or a profile or config file could not be used.
@@ -151,6 +151,11 @@ def sts_error(
             f"{label}: no answer from {endpoint} ({type(exc).__name__}); Lambda was not called"
         )
     return _configuration_error(exc, names, label)
+
+
+def setup_error(exc: Exception) -> LambdaInvocationError:
+    """The typed error for a botocore exception raised while making a client (nothing was sent)."""
+    return _configuration_error(exc, _class_names(exc), "creating the Lambda client")
 
 
 def _unreachable(
