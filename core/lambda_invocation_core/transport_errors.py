@@ -33,7 +33,7 @@ from .errors import (
 )
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .client import ConnectionSettings
+    from .settings import ConnectionSettings
 
 # botocore classes (by name, so that the list works on every botocore release) meaning
 # that no usable credentials were found or a profile or config file could not be used.
@@ -152,6 +152,11 @@ def sts_error(
     return _configuration_error(exc, names, label)
 
 
+def setup_error(exc: Exception) -> LambdaInvocationError:
+    """The typed error for a botocore exception raised while making a client (nothing was sent)."""
+    return _configuration_error(exc, _class_names(exc), "creating the Lambda client")
+
+
 def _unreachable(
     exc: Exception, names: frozenset[str], endpoint: str, settings: ConnectionSettings, not_sent: str
 ) -> EndpointUnreachableError | None:
@@ -185,10 +190,11 @@ def _configuration_error(exc: Exception, names: frozenset[str], label: str) -> L
         )
     if "NoRegionError" in names:
         return ValidationError(
-            "region", "is required: set it, AWS_REGION, AWS_DEFAULT_REGION, or a region in the AWS profile"
+            "region",
+            f"is required ({name}): set it, AWS_REGION, AWS_DEFAULT_REGION, or a region in the AWS profile",
         )
     if names & {"InvalidRegionError", "UnknownRegionError"}:
-        return ValidationError("region", "is not a region name botocore accepts")
+        return ValidationError("region", f"is not a region name botocore accepts ({name})")
     if "ParamValidationError" in names or "ValidationError" in names:
         return ValidationError(
             "request",

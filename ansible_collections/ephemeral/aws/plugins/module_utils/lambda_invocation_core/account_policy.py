@@ -8,10 +8,11 @@ it is the caller's own account, which the connection asks STS once and caches.
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Any, Callable
 
-from .client import ConnectionSettings
-from .errors import AccountNotAllowedError
+from .errors import AccountNotAllowedError, AwsError
+from .settings import ACCOUNT_ID_RE, ConnectionSettings
+from .transport_errors import sts_error
 from .validation import function_account
 
 
@@ -27,3 +28,19 @@ def enforce_account_policy(
         raise AccountNotAllowedError(account, "is not in allowed_account_ids")
     if forbidden and account in forbidden:
         raise AccountNotAllowedError(account, "is in forbidden_account_ids")
+
+
+def fetch_caller_account(sts_client: Any, settings: ConnectionSettings) -> str:
+    """The caller's account id from STS GetCallerIdentity; failures name STS."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        identity = sts_client.get_caller_identity()
+    except (BotoCoreError, ClientError) as exc:
+        raise sts_error(exc, "GetCallerIdentity", sts_client.meta.endpoint_url, settings) from None
+    account = identity.get("Account") if isinstance(identity, dict) else None
+    if not isinstance(account, str) or not ACCOUNT_ID_RE.fullmatch(account):
+        raise AwsError(
+            "InvalidResponse", None, None, "STS returned no account id", operation="GetCallerIdentity"
+        )
+    return account
