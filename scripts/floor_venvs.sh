@@ -34,7 +34,7 @@ if [ ! -f "$stamp" ]; then
     "$py" -m venv "$venv"
     echo '*' > "$venv/.gitignore"
     # Editable, with its declared dependencies pinned to the floors: pip refuses when a floor
-    # is outside what pyproject declares. grpcio is what the tests' gRPC client needs.
+    # is outside what pyproject declares.
     "$venv/bin/python" -m pip install -q --disable-pip-version-check \
         -e "$ROOT[pulumi]" "boto3==$FLOOR_BOTO3" "pulumi==$FLOOR_PULUMI" 2>&1 | quiet_pip
     botocore=$(botocore_floor_of "$venv/bin/python")

@@ -19,6 +19,7 @@ on sys.path here, as pytest and their conftest.py files put them there when they
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -55,8 +56,6 @@ def floor_venvs() -> dict[str, Path]:
 def aws_sandbox(tmp_path: Path) -> dict[str, str]:
     """An environment for a floor venv's process: fake credentials, no AWS files or region
     from the machine, the user's PATH and HOME only."""
-    import os
-
     return {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": os.environ.get("HOME", str(tmp_path)),
