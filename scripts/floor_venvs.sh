@@ -8,7 +8,8 @@
 #   ansible=.venv-floor-ansible    ansible-core == the collection's floor with the boto3 floor,
 #                              on its oldest controller Python (scripts/ansible_oldest_venv.sh --floors)
 # The floors are read from pyproject.toml and meta/runtime.yml by scripts/floors.py; nothing
-# here repeats a version. A venv is rebuilt when a floor or a runtime dependency changes.
+# here repeats a version. The venv is rebuilt when a floor, a runtime dependency or this
+# script changes.
 # Needs the project venv (scripts/bootstrap.sh). scripts/test.sh runs this before pytest.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,7 +19,9 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 eval "$("$ROOT/.venv/bin/python" "$ROOT/scripts/floors.py" --shell)"
 
 venv="$ROOT/.venv-floor-core"
-stamp="$venv/.floors-$("$ROOT/.venv/bin/python" "$ROOT/scripts/floors.py" --stamp)"
+# What it installs (floors, runtime dependencies) and how (this script).
+recipe=$(cat "$ROOT/scripts/floor_venvs.sh" "$ROOT/scripts/python_finder.sh" | sha256sum | cut -c1-8)
+stamp="$venv/.floors-$("$ROOT/.venv/bin/python" "$ROOT/scripts/floors.py" --stamp)-$recipe"
 if [ ! -f "$stamp" ]; then
     rm -rf "$venv"
     for minor in $(pythons_from "$FLOOR_PYTHON"); do
