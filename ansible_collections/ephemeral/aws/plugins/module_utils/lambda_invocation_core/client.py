@@ -97,9 +97,10 @@ class Connection:
 
 
 _connections: OrderedDict[tuple[ConnectionSettings, str], Connection] = OrderedDict()
-# Guards the cache, and client creation: boto3 sessions are not thread-safe to create
-# clients from (clients themselves are safe to share).
-_connections_lock = threading.Lock()
+# Held briefly, for lookups and the LRU order; a cache hit never waits for a client being made.
+_cache_lock = threading.Lock()
+# One client made at a time, so that threads asking for the same new settings share one.
+_create_lock = threading.Lock()
 
 
 def environment_digest() -> str:
@@ -123,15 +124,25 @@ def import_boto3() -> Any:
 def get_connection(settings: ConnectionSettings) -> Connection:
     """Return the process-wide connection for these settings and environment, creating it once."""
     key = (settings, environment_digest())
-    with _connections_lock:
+    connection = _cached(key)
+    if connection is not None:
+        return connection
+    with _create_lock:
+        connection = _cached(key)
+        if connection is None:
+            connection = _create_connection(settings)
+            with _cache_lock:
+                _connections[key] = connection
+                if len(_connections) > CLIENT_CACHE_SIZE:
+                    _connections.popitem(last=False)
+        return connection
+
+
+def _cached(key: tuple[ConnectionSettings, str]) -> Connection | None:
+    with _cache_lock:
         connection = _connections.get(key)
         if connection is not None:
             _connections.move_to_end(key)
-            return connection
-        connection = _create_connection(settings)
-        _connections[key] = connection
-        if len(_connections) > CLIENT_CACHE_SIZE:
-            _connections.popitem(last=False)
         return connection
 
 
@@ -141,7 +152,7 @@ def get_client(settings: ConnectionSettings) -> LambdaClient:
 
 
 def clear_client_cache() -> None:
-    with _connections_lock:
+    with _cache_lock:
         _connections.clear()
 
 
