@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from .account_policy import fetch_caller_account
 from .assume_role import assumed_role_session
-from .errors import CredentialsError, MissingDependencyError, ValidationError
+from .errors import CredentialsError, LambdaInvocationError, MissingDependencyError, ValidationError
 from .settings import (
     DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_MAX_ATTEMPTS,
@@ -159,7 +159,6 @@ def _create_connection(settings: ConnectionSettings) -> Connection:
     boto3 = import_boto3()
     from botocore.config import Config
     from botocore.exceptions import (
-        BotoCoreError,
         ConfigNotFound,
         ConfigParseError,
         NoRegionError,
@@ -210,7 +209,9 @@ def _create_connection(settings: ConnectionSettings) -> Connection:
         raise ValidationError(
             "region", "is required: set it, AWS_REGION, AWS_DEFAULT_REGION, or a region in the AWS profile"
         ) from None
-    except BotoCoreError as exc:
+    except LambdaInvocationError:
+        raise
+    except Exception as exc:  # any other botocore failure (or its ValueError for a bad URL)
         raise setup_error(exc) from None
     return Connection(settings, session, config, client)
 
