@@ -31,11 +31,9 @@ def enforce_account_policy(
 
 def fetch_caller_account(sts_client: Any, settings: ConnectionSettings) -> str:
     """The caller's account id from STS GetCallerIdentity; failures name STS."""
-    from botocore.exceptions import BotoCoreError, ClientError
-
     try:
         identity = sts_client.get_caller_identity()
-    except (BotoCoreError, ClientError) as exc:
+    except Exception as exc:  # whatever STS or botocore raised: named, never quoted
         raise sts_error(exc, "GetCallerIdentity", sts_client.meta.endpoint_url, settings) from None
     account = identity.get("Account") if isinstance(identity, dict) else None
     if not isinstance(account, str) or not ACCOUNT_ID_RE.fullmatch(account):

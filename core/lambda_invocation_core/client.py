@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__
 from .account_policy import fetch_caller_account
 from .assume_role import assumed_role_session
-from .errors import CredentialsError, MissingDependencyError, ValidationError
+from .errors import CredentialsError, LambdaInvocationError, MissingDependencyError, ValidationError
 from .settings import (
     DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_MAX_ATTEMPTS,
@@ -97,9 +97,10 @@ class Connection:
 
 
 _connections: OrderedDict[tuple[ConnectionSettings, str], Connection] = OrderedDict()
-# Guards the cache, and client creation: boto3 sessions are not thread-safe to create
-# clients from (clients themselves are safe to share).
-_connections_lock = threading.Lock()
+# Held briefly, for lookups and the LRU order; a cache hit never waits for a client being made.
+_cache_lock = threading.Lock()
+# One client made at a time, so that threads asking for the same new settings share one.
+_create_lock = threading.Lock()
 
 
 def environment_digest() -> str:
@@ -123,15 +124,25 @@ def import_boto3() -> Any:
 def get_connection(settings: ConnectionSettings) -> Connection:
     """Return the process-wide connection for these settings and environment, creating it once."""
     key = (settings, environment_digest())
-    with _connections_lock:
+    connection = _cached(key)
+    if connection is not None:
+        return connection
+    with _create_lock:
+        connection = _cached(key)
+        if connection is None:
+            connection = _create_connection(settings)
+            with _cache_lock:
+                _connections[key] = connection
+                if len(_connections) > CLIENT_CACHE_SIZE:
+                    _connections.popitem(last=False)
+        return connection
+
+
+def _cached(key: tuple[ConnectionSettings, str]) -> Connection | None:
+    with _cache_lock:
         connection = _connections.get(key)
         if connection is not None:
             _connections.move_to_end(key)
-            return connection
-        connection = _create_connection(settings)
-        _connections[key] = connection
-        if len(_connections) > CLIENT_CACHE_SIZE:
-            _connections.popitem(last=False)
         return connection
 
 
@@ -141,7 +152,7 @@ def get_client(settings: ConnectionSettings) -> LambdaClient:
 
 
 def clear_client_cache() -> None:
-    with _connections_lock:
+    with _cache_lock:
         _connections.clear()
 
 
@@ -149,7 +160,6 @@ def _create_connection(settings: ConnectionSettings) -> Connection:
     boto3 = import_boto3()
     from botocore.config import Config
     from botocore.exceptions import (
-        BotoCoreError,
         ConfigNotFound,
         ConfigParseError,
         NoRegionError,
@@ -200,7 +210,9 @@ def _create_connection(settings: ConnectionSettings) -> Connection:
         raise ValidationError(
             "region", "is required: set it, AWS_REGION, AWS_DEFAULT_REGION, or a region in the AWS profile"
         ) from None
-    except BotoCoreError as exc:
+    except LambdaInvocationError:
+        raise
+    except Exception as exc:  # any other botocore failure (or its ValueError for a bad URL)
         raise setup_error(exc) from None
     return Connection(settings, session, config, client)
 

@@ -80,8 +80,8 @@ class RetriesExhaustedError(AwsError):
 class ThrottledError(RetriesExhaustedError):
     """Retries ran out and the last answer was a throttle (TooManyRequestsException, HTTP 429).
 
-    Before 0.2 this name was raised for every exhausted retry; that is now
-    RetriesExhaustedError, its base class.
+    This name used to be raised for every exhausted retry; that is now
+    RetriesExhaustedError, its base class. Kept until 1.0.
     """
 
 

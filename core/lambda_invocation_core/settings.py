@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from .errors import ValidationError
 
@@ -70,8 +71,7 @@ class ConnectionSettings:
             raise ValidationError("max_attempts", "must be a whole number")
         if not 1 <= self.max_attempts <= 20:
             raise ValidationError("max_attempts", "must be between 1 and 20")
-        if self.endpoint_url is not None and not self.endpoint_url.startswith(("http://", "https://")):
-            raise ValidationError("endpoint_url", "must start with http:// or https://")
+        _require_url("endpoint_url", self.endpoint_url)
         _require_url("sts_endpoint_url", self.sts_endpoint_url)
         _require_url("http_proxy", self.http_proxy)
         _require_url("https_proxy", self.https_proxy)
@@ -123,7 +123,13 @@ def _require_url(name: str, value: object) -> None:
     if value is None:
         return
     if not isinstance(value, str) or not value.startswith(("http://", "https://")):
-        raise ValidationError(name, "must be a URL starting with http:// or https://")
+        raise ValidationError(name, "must start with http:// or https://")
+    try:
+        host = urlsplit(value).hostname
+    except ValueError:  # e.g. an unclosed IPv6 bracket; the message would quote the URL
+        host = None
+    if not host:
+        raise ValidationError(name, "must be a URL with a host name (http[s]://host[:port])")
 
 
 def _require_path(name: str, value: object) -> None:

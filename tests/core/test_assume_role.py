@@ -198,3 +198,16 @@ def test_sts_goes_through_the_proxy_with_the_user_agent(scripted_lambda: Scripte
     assert "ephemeral-lambda-invocation/" in sts_request.headers["user-agent"]
     assert invoke_request.path.startswith("http://lambda.proxied.invalid/2015-03-31/functions/f/invocations")
     assert signing_key(invoke_request.headers) == "ASIAVIAPROXY0001"
+
+
+def test_an_unparseable_sts_answer_names_sts(scripted_lambda: ScriptedLambda) -> None:
+    scripted_lambda.queue(Reply(status=200, body=b"", headers={"Content-Type": "text/xml"}))
+    with pytest.raises(core.SdkError) as caught:
+        core.invoke(
+            "f", {}, connection=role_settings(scripted_lambda.url, sts_endpoint_url=scripted_lambda.url)
+        )
+    assert str(caught.value) == (
+        f"STS AssumeRole: the answer from {scripted_lambda.url} could not be parsed (ResponseParserError); "
+        "Lambda was not called"
+    )
+    assert [request.path for request in scripted_lambda.requests] == ["/"]

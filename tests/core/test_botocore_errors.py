@@ -32,7 +32,7 @@ def _all_subclasses(cls: type) -> list[type]:
     return found
 
 
-def botocore_error_classes() -> list[type[botocore.exceptions.BotoCoreError]]:
+def botocore_error_classes() -> list[type[Exception]]:
     # Creating clients imports the modules that define further subclasses (boto3's, discovery's).
     import boto3
 
@@ -43,25 +43,57 @@ def botocore_error_classes() -> list[type[botocore.exceptions.BotoCoreError]]:
     return sorted(classes, key=lambda cls: (cls.__module__, cls.__qualname__))
 
 
-def build_with_marker(cls: type[botocore.exceptions.BotoCoreError]) -> botocore.exceptions.BotoCoreError:
-    """An instance whose every formatted field (and constructor argument) holds MARKER."""
-    fields = {name for _, name, _, _ in string.Formatter().parse(cls.fmt) if name}
+def build_with_marker(cls: type[Exception]) -> Exception:
+    """An instance whose every formatted field and constructor argument holds MARKER."""
+    fmt = getattr(cls, "fmt", "")
+    fields = {name for _, name, _, _ in string.Formatter().parse(fmt) if name}
+    if cls.__init__ is Exception.__init__:
+        return cls(f"{MARKER} in the message")  # Exception's own __init__: the message
     parameters = list(inspect.signature(cls.__init__).parameters.values())[1:]
-    takes_kwargs = any(parameter.kind is parameter.VAR_KEYWORD for parameter in parameters)
+    named = [p for p in parameters if p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)]
+    takes_kwargs = any(p.kind is p.VAR_KEYWORD for p in parameters)
     values = {name: f"{MARKER}:{name}" for name in fields} if takes_kwargs else {}
-    values.update(
-        {
-            parameter.name: f"{MARKER}:{parameter.name}"
-            for parameter in parameters
-            if parameter.kind not in (parameter.VAR_KEYWORD, parameter.VAR_POSITIONAL)
-        }
-    )
-    error = cls(**values)
-    assert MARKER in str(error) or not fields, f"{cls.__name__}: the marker did not reach its message"
+    values.update({p.name: f"{MARKER}:{p.name}" for p in named})
+    if not values:
+        return cls()  # takes nothing: its message is fixed
+    try:
+        error = cls(**values)
+    except (TypeError, ValueError):
+        # Formats its arguments as numbers (eventstream's ChecksumMismatch): no text to carry.
+        return cls(**{p.name: 0x4E2A for p in named})
+    carried = str(error) + repr(error.args) + repr(vars(error))
+    assert MARKER in carried, f"{cls.__name__}: the marker did not reach the exception"
     return error
 
 
+def other_botocore_exception_classes() -> list[type[Exception]]:
+    """Exceptions botocore defines outside BotoCoreError and ClientError (its parser's, its model's, ...)."""
+    import importlib
+    import pkgutil
+
+    found: set[type[Exception]] = set()
+    for module_info in pkgutil.walk_packages(botocore.__path__, "botocore."):
+        if ".vendored" in module_info.name or ".crt" in module_info.name:
+            continue
+        try:
+            module = importlib.import_module(module_info.name)
+        except ImportError:  # optional extras (awscrt)
+            continue
+        for value in vars(module).values():
+            if (
+                isinstance(value, type)
+                and issubclass(value, Exception)
+                and not issubclass(
+                    value, (Warning, botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError)
+                )
+                and value.__module__.startswith("botocore")
+            ):
+                found.add(value)
+    return sorted(found, key=lambda cls: (cls.__module__, cls.__qualname__))
+
+
 CLASSES = botocore_error_classes()
+OTHER_CLASSES = other_botocore_exception_classes()
 MAY_HAVE_RUN = {
     "ReadTimeoutError",
     "ConnectionClosedError",
@@ -101,7 +133,7 @@ def test_the_walk_finds_the_known_classes() -> None:
 
 @pytest.mark.parametrize("cls", CLASSES, ids=lambda cls: f"{cls.__module__}.{cls.__qualname__}")
 def test_every_botocore_error_is_typed_and_quotes_nothing(
-    cls: type[botocore.exceptions.BotoCoreError], monkeypatch: pytest.MonkeyPatch, tally: Counter[str]
+    cls: type[Exception], monkeypatch: pytest.MonkeyPatch, tally: Counter[str]
 ) -> None:
     raised = build_with_marker(cls)
     sends: list[Any] = []
@@ -129,6 +161,33 @@ def test_every_botocore_error_is_typed_and_quotes_nothing(
         assert isinstance(error, core.ValidationError) and "ParamValidationError" in str(error)
     else:
         assert cls.__name__ in str(error)
+    tally["botocore exception classes checked"] += 1
+
+
+def test_the_walk_finds_botocore_exceptions_outside_its_tree() -> None:
+    names = {cls.__name__ for cls in OTHER_CLASSES}
+    assert {"ResponseParserError", "InvalidArnException"} <= names
+
+
+@pytest.mark.parametrize("cls", OTHER_CLASSES, ids=lambda cls: f"{cls.__module__}.{cls.__qualname__}")
+def test_botocore_exceptions_outside_its_tree_are_typed_may_have_run(
+    cls: type[Exception], monkeypatch: pytest.MonkeyPatch, tally: Counter[str]
+) -> None:
+    raised = build_with_marker(cls)
+    sends: list[Any] = []
+
+    def failing_send(self: Any, request: Any) -> Any:
+        sends.append(request)
+        raise raised
+
+    monkeypatch.setattr(botocore.httpsession.URLLib3Session, "send", failing_send)
+    with pytest.raises(core.InvocationUncertainError) as caught:
+        core.invoke("f", {"p": 1}, connection=settings())
+    error = caught.value
+    for text in (str(error), repr(error), repr(error.args)):
+        assert MARKER not in text
+    assert cls.__name__ in str(error) and "may" in str(error)
+    assert len(sends) == 1
     tally["botocore exception classes checked"] += 1
 
 

@@ -56,6 +56,9 @@ def invocations(server: ScriptedLambda) -> int:
     ("overrides", "field"),
     [
         ({"sts_endpoint_url": "sts.local:443"}, "sts_endpoint_url"),
+        ({"sts_endpoint_url": "https://"}, "sts_endpoint_url"),
+        ({"endpoint_url": "http://[::1"}, "endpoint_url"),
+        ({"http_proxy": "http://user:pw@"}, "http_proxy"),
         ({"http_proxy": "proxy:3128"}, "http_proxy"),
         ({"https_proxy": 3128}, "https_proxy"),
         ({"shared_credentials_file": ""}, "shared_credentials_file"),
@@ -237,3 +240,17 @@ def test_unreachable_sts_for_the_account_check_names_sts(scripted_lambda: Script
     assert str(caught.value).startswith("STS GetCallerIdentity: could not connect to")
     assert f"127.0.0.1:{port}" in str(caught.value)
     assert scripted_lambda.requests == []
+
+
+def test_concurrent_invokes_ask_sts_once(scripted_lambda: ScriptedLambda) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    scripted_lambda.queue(caller_identity_reply())
+    given = settings(
+        scripted_lambda.url, sts_endpoint_url=scripted_lambda.url, allowed_account_ids=(CALLER_ACCOUNT,)
+    )
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(lambda _: core.invoke("f", {}, connection=given), range(16)))
+    assert len(results) == 16
+    assert sts_actions(scripted_lambda) == ["GetCallerIdentity"]
+    assert invocations(scripted_lambda) == 16

@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from .errors import CredentialsError
+from .errors import CredentialsError, LambdaInvocationError
 from .settings import DEFAULT_ROLE_SESSION_NAME, ConnectionSettings
 from .transport_errors import sts_error
 
@@ -35,7 +35,6 @@ def assumed_role_session(
         CredentialProvider,
         DeferredRefreshableCredentials,
     )
-    from botocore.exceptions import BotoCoreError, ClientError
 
     source_credentials = base_session.get_credentials()
     if source_credentials is None:
@@ -69,7 +68,9 @@ def assumed_role_session(
     def fetch_credentials() -> dict[str, Any]:
         try:
             return fetcher.fetch_credentials()
-        except (BotoCoreError, ClientError) as exc:
+        except LambdaInvocationError:
+            raise
+        except Exception as exc:  # whatever STS or botocore raised: named, never quoted
             raise sts_error(exc, "AssumeRole", sts_endpoint[0] if sts_endpoint else None, settings) from None
 
     class RoleCredentials(DeferredRefreshableCredentials):

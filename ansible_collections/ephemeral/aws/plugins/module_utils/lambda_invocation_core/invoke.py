@@ -14,6 +14,7 @@ from typing import Any, Callable
 
 from .account_policy import enforce_account_policy
 from .client import ConnectionSettings, get_connection
+from .errors import LambdaInvocationError
 from .log_redaction import invoke_logs_dropped
 from .model_support import require_model_support
 from .result import InvocationResult, result_from_response
@@ -111,12 +112,14 @@ def send(
 
 def _call(client: Any, kwargs: dict[str, Any], connection: ConnectionSettings) -> Any:
     """One Invoke request, with botocore's exceptions translated; never repeated here."""
-    from botocore.exceptions import BotoCoreError
+    from botocore.exceptions import ClientError
 
     with invoke_logs_dropped():
         try:
             response = client.invoke(**kwargs)
-        except BotoCoreError as exc:
+        except (ClientError, LambdaInvocationError):
+            raise  # AWS's answer (send() decides), or an STS failure already translated
+        except Exception as exc:  # every botocore failure, and those outside BotoCoreError
             raise invoke_error(exc, client.meta.endpoint_url, connection) from None
         try:
             # The body is streamed: a timeout or a dropped connection can still happen

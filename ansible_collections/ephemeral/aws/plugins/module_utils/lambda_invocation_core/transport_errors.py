@@ -122,10 +122,16 @@ def invoke_error(
     unreachable = _unreachable(exc, names, endpoint, settings, "the request was not sent")
     if unreachable is not None:
         return unreachable
-    if "HTTPClientError" in names:
+    if "ResponseParserError" in names:
         return InvocationUncertainError(
-            f"the HTTP client failed while talking to {endpoint} ({type(exc).__name__}); the request "
-            "may have reached the function. Not retried, to avoid a second invocation"
+            f"the answer from {endpoint} could not be parsed ({type(exc).__name__}); the function may "
+            "have run. Not retried, to avoid a second invocation"
+        )
+    if "HTTPClientError" in names or "BotoCoreError" not in names:
+        # botocore's HTTP client failed, or something outside botocore's own error tree.
+        return InvocationUncertainError(
+            f"the call to {endpoint} failed ({type(exc).__name__}); the request may have reached "
+            "the function. Not retried, to avoid a second invocation"
         )
     return _configuration_error(exc, names, "Invoke")
 
@@ -150,11 +156,21 @@ def sts_error(
         return EndpointUnreachableError(
             f"{label}: no answer from {endpoint} ({type(exc).__name__}); Lambda was not called"
         )
+    if "ResponseParserError" in names:
+        return SdkError(
+            f"{label}: the answer from {endpoint} could not be parsed ({type(exc).__name__}); "
+            "Lambda was not called",
+            type(exc).__name__,
+        )
+    if "BotoCoreError" not in names:
+        return SdkError(
+            f"{label}: failed with {type(exc).__name__}; Lambda was not called", type(exc).__name__
+        )
     return _configuration_error(exc, names, label)
 
 
 def setup_error(exc: Exception) -> LambdaInvocationError:
-    """The typed error for a botocore exception raised while making a client (nothing was sent)."""
+    """The typed error for an exception raised while making a client (nothing was sent)."""
     return _configuration_error(exc, _class_names(exc), "creating the Lambda client")
 
 
