@@ -22,7 +22,7 @@ import pulumi
 
 import lambda_invocation_core as core
 
-from .aws_config import stack_settings
+from .aws_config import program_stack_settings
 from .core_args import client_context_text, connection_settings, payload_text, request_kwargs
 from .schema import DEFAULTS, EPHEMERAL_INPUT_NAMES
 
@@ -116,7 +116,7 @@ def invoke(
     # Only the inputs given are kept: each one is a separate Output for the engine to settle.
     given = {name: arguments[name] for name in EPHEMERAL_INPUT_NAMES if arguments[name] is not None}
     # Read in the program (the configuration lives there), used by the worker thread.
-    stack = stack_settings(pulumi.Config("aws").get)
+    stack = program_stack_settings()
     call = functools.partial(_invoke_now, stack=stack)
     if all(_is_plain(value) for value in given.values()):
         loop = _running_loop()
