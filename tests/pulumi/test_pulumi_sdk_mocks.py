@@ -10,12 +10,15 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
 import pulumi
 import pytest
+from pulumi_test_settings import STACK_ACCESS_KEY, STACK_SECRET_KEY
+from recording_lambda import RecordingLambda, recording_lambda
 
+import lambda_invocation_core as core
 from local_lambda.testing import RunningEndpoint, count_executions
 from pulumi_lambda_invocation import LambdaInvocation, invoke, schema
 
@@ -58,8 +61,8 @@ def run_with_sdk_mocks(
         asyncio.set_event_loop(asyncio.new_event_loop())  # a test's main thread has one
         try:
             pulumi.runtime.set_mocks(mocks, preview=False)
-            for key, value in (config or {}).items():
-                pulumi.runtime.set_config(key, value)
+            # A map of this thread's own (set_config would write into the SDK's shared default).
+            pulumi.runtime.set_all_config(dict(config or {}))
 
             @pulumi.runtime.test  # type: ignore[untyped-decorator]
             def body() -> pulumi.Output[Any]:
@@ -158,7 +161,7 @@ def test_invoke_built_outside_the_event_loop_takes_the_general_path(
         asyncio.set_event_loop(asyncio.new_event_loop())
         try:
             pulumi.runtime.set_mocks(PlainMocks(), preview=False)
-            pulumi.runtime.set_config("aws:region", "us-east-1")
+            pulumi.runtime.set_all_config({"aws:region": "us-east-1"})
             answer = invoke(
                 "count", {"count_file": count_file, "tag": "early"}, endpoint_url=lambda_endpoint.url
             )
@@ -195,3 +198,75 @@ def test_invoke_with_an_output_input_waits_for_it(
     document = run_with_sdk_mocks(program, PlainMocks(), {"aws:region": "us-east-1"})
     assert document["count"] == 1
     assert count_executions(count_file) == 1
+
+
+# -- the stack's aws:* configuration, read by invoke() in the program ------------------------
+
+
+@pytest.fixture
+def recording() -> Iterator[RecordingLambda]:
+    with recording_lambda() as endpoint:
+        yield endpoint
+
+
+def stack_config(recording: RecordingLambda, **extra: str) -> dict[str, str]:
+    """As the program sees the stack's configuration: every value is text."""
+    return {
+        "aws:region": "ap-south-1",
+        "aws:endpoints": json.dumps([{"lambda": recording.url}]),
+        "aws:accessKey": STACK_ACCESS_KEY,
+        "aws:secretKey": STACK_SECRET_KEY,
+        **extra,
+    }
+
+
+def test_invoke_honours_the_stack_configuration(recording: RecordingLambda) -> None:
+    def program() -> pulumi.Output[Any]:
+        return invoke("echo", {}).status_code
+
+    assert run_with_sdk_mocks(program, PlainMocks(), stack_config(recording)) == 200
+    [seen] = recording.seen()
+    assert (seen.function_name, seen.access_key_id, seen.region) == ("echo", STACK_ACCESS_KEY, "ap-south-1")
+
+
+def test_invoke_inputs_win_over_the_stack_configuration(
+    recording: RecordingLambda, lambda_endpoint: RunningEndpoint, count_file: str
+) -> None:
+    def program() -> pulumi.Output[Any]:
+        answer = invoke(
+            "count", {"count_file": count_file}, endpoint_url=lambda_endpoint.url, region="eu-north-1"
+        )
+        return answer.result_json
+
+    assert run_with_sdk_mocks(program, PlainMocks(), stack_config(recording))["count"] == 1
+    assert count_executions(count_file) == 1
+    assert recording.seen() == []
+
+
+def test_invoke_sees_each_run_s_configuration(
+    recording: RecordingLambda, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # invoke() keeps what it read from the configuration while it is unchanged: a change,
+    # by set_config or by the PULUMI_CONFIG environment variable, is seen at once.
+    def program() -> pulumi.Output[Any]:
+        return invoke("echo", {}).status_code
+
+    run_with_sdk_mocks(program, PlainMocks(), stack_config(recording))
+    run_with_sdk_mocks(program, PlainMocks(), stack_config(recording, **{"aws:region": "sa-east-1"}))
+    config = {key: value for key, value in stack_config(recording).items() if key != "aws:region"}
+    for region in ("ca-central-1", "me-south-1"):  # only the environment differs
+        monkeypatch.setenv("PULUMI_CONFIG", json.dumps({"aws:region": region}))
+        run_with_sdk_mocks(program, PlainMocks(), config)
+    regions = [seen.region for seen in recording.seen()]
+    assert regions == ["ap-south-1", "sa-east-1", "ca-central-1", "me-south-1"]
+
+
+def test_invoke_refuses_a_forbidden_account_before_sending(recording: RecordingLambda) -> None:
+    def program() -> pulumi.Output[Any]:
+        return invoke("arn:aws:lambda:ap-south-1:123456789012:function:echo", {}).status_code
+
+    config = stack_config(recording, **{"aws:forbiddenAccountIds": '["123456789012"]'})
+    with pytest.raises(core.AccountNotAllowedError) as refused:
+        run_with_sdk_mocks(program, PlainMocks(), config)
+    assert refused.value.account_id == "123456789012"
+    assert recording.seen() == []
