@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 import lambda_invocation_core as core
+import pulumi_lambda_invocation
 from pulumi_lambda_invocation.aws_config import HONOURED_KEYS, duration_seconds, stack_settings
 from pulumi_lambda_invocation.core_args import connection_settings
 
@@ -172,3 +174,10 @@ def test_credentials_never_show_in_the_settings_repr() -> None:
         {}, stack_settings(getter({k: FULL_CONFIG[k] for k in ("accessKey", "secretKey")}))
     )
     assert "stack-secret" not in repr(settings)
+
+
+@pytest.mark.parametrize("key", HONOURED_KEYS)
+def test_every_honoured_key_is_in_the_readme_table(key: str) -> None:
+    readme = Path(pulumi_lambda_invocation.__file__).with_name("README.md").read_text(encoding="utf-8")
+    rows = [line for line in readme.splitlines() if line.startswith("| `aws:")]
+    assert any(f"`aws:{key}`" in row.split(" | ")[0] for row in rows), key
