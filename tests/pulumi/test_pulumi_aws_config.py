@@ -5,15 +5,20 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 from pathlib import Path
 from typing import Any
 
+import dill  # type: ignore[import-untyped]
 import pytest
+from pulumi.dynamic import Config, ConfigureRequest
+from pulumi_test_settings import STACK_ACCESS_KEY, STACK_SECRET_KEY
 
 import lambda_invocation_core as core
 import pulumi_lambda_invocation
 from pulumi_lambda_invocation.aws_config import HONOURED_KEYS, duration_seconds, stack_settings
 from pulumi_lambda_invocation.core_args import connection_settings
+from pulumi_lambda_invocation.provider import LambdaInvocationProvider
 
 ROLE = "arn:aws:iam::210987654321:role/invoker"
 FULL_CONFIG: dict[str, Any] = {
@@ -181,3 +186,16 @@ def test_every_honoured_key_is_in_the_readme_table(key: str) -> None:
     readme = Path(pulumi_lambda_invocation.__file__).with_name("README.md").read_text(encoding="utf-8")
     rows = [line for line in readme.splitlines() if line.startswith("| `aws:")]
     assert any(f"`aws:{key}`" in row.split(" | ")[0] for row in rows), key
+
+
+def test_a_configured_provider_pickles_without_the_stack_settings() -> None:
+    # __provider is made in the program, before any configure(); even a configured provider,
+    # pickled again, carries nothing of what configure() read (the stack's credentials).
+    provider = LambdaInvocationProvider()
+    config = {"aws:region": "eu-west-1", "aws:accessKey": STACK_ACCESS_KEY, "aws:secretKey": STACK_SECRET_KEY}
+    provider.configure(ConfigureRequest(Config(config, "project")))
+    assert provider._stack["secret_key"] == STACK_SECRET_KEY
+    raw = dill.dumps(provider, protocol=pickle.DEFAULT_PROTOCOL, recurse=True)
+    assert raw == dill.dumps(LambdaInvocationProvider(), protocol=pickle.DEFAULT_PROTOCOL, recurse=True)
+    assert STACK_SECRET_KEY.encode() not in raw and STACK_ACCESS_KEY.encode() not in raw
+    assert dill.loads(raw)._stack == {}
