@@ -118,8 +118,10 @@ def program_stack_settings() -> Mapping[str, Any]:
     global _memo
     fingerprint = _fingerprint()
     memo = _memo
-    if fingerprint is not None and memo is not None and memo[0] == fingerprint:
-        return memo[1]
+    if fingerprint is not None and memo is not None:
+        memo_fingerprint, memo_settings = memo
+        if memo_fingerprint == fingerprint:
+            return memo_settings
     settings = types.MappingProxyType(stack_settings(pulumi.Config("aws").get))
     if fingerprint is not None:
         with _memo_lock:
