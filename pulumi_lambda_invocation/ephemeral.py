@@ -4,7 +4,8 @@ No resource is registered: the call runs in the program on every preview and eve
 soon as all its inputs are known, and its result reaches state only if the program exports
 it or passes it to a resource (still secret then).
 
-Each call is sent exactly once, from a worker thread of the program's event loop, so that
+Each call is sent exactly once, from a worker thread (a pool of this module's, not the event
+loop's default executor, which Pulumi's runtime needs for its own calls), so that
 independent calls run side by side. When every input is a plain value (no Output or
 awaitable anywhere in it), the call is handed to the worker at once and the secret Output
 wraps its future: none of the Output machinery's awaits (about 30 Outputs per call) is paid.
@@ -15,7 +16,9 @@ from __future__ import annotations
 import asyncio
 import functools
 import inspect
+import threading
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pulumi
@@ -127,19 +130,36 @@ def invoke(
             frozen = {**given, "payload": payload_text(payload)}
             if client_context is not None:
                 frozen["client_context"] = client_context_text(client_context)
-            future = loop.run_in_executor(None, call, frozen)
+            future = loop.run_in_executor(_workers(), call, frozen)
             return pulumi.Output(set(), future, _done(loop, True), _done(loop, True))
 
     def start(values: dict[str, Any]) -> asyncio.Future[InvokeResult]:
         # The call blocks for as long as the function runs; a worker thread keeps the rest
         # of the program (other resources) moving meanwhile.
-        return asyncio.get_running_loop().run_in_executor(None, call, values)
+        return asyncio.get_running_loop().run_in_executor(_workers(), call, values)
 
     inputs = pulumi.Output.all(**given)
     # Secret before the apply, not after: Output.secret() re-wraps a dict value deeply, which
     # would turn the InvokeResult back into a plain dict without attributes.
     secret_inputs: pulumi.Output[dict[str, Any]] = pulumi.Output.secret(inputs)
     return secret_inputs.apply(start)
+
+
+WORKERS = 16
+"""Invocations in flight at once per process (Pulumi's own default ``--parallel`` is 16)."""
+_pool: ThreadPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+def _workers() -> ThreadPoolExecutor:
+    """The threads that wait for the functions: a pool of their own, so that long-running
+    invocations never hold the event loop's default executor, which Pulumi's runtime uses
+    for its own calls to the engine (registering resources, logging)."""
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="lambda-invoke")
+        return _pool
 
 
 def _invoke_now(values: Mapping[str, Any], *, stack: Mapping[str, Any]) -> InvokeResult:
