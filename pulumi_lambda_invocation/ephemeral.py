@@ -145,8 +145,9 @@ def invoke(
     return secret_inputs.apply(start)
 
 
-WORKERS = 16
-"""Invocations in flight at once per process (Pulumi's own default ``--parallel`` is 16)."""
+WORKERS = 10
+"""Invocations in flight at once per process: as many as a botocore client keeps connections
+(``max_pool_connections``, 10 by default); more threads would open and discard connections."""
 _pool: ThreadPoolExecutor | None = None
 _pool_lock = threading.Lock()
 
