@@ -4,26 +4,13 @@
 from __future__ import annotations
 
 import json
-import types
 from unittest import mock
 
 import pytest
 from ansible.errors import AnsibleLookupError
 from ansible.plugins.loader import lookup_loader
 from ansible_collections.ephemeral.aws.plugins.lookup import lambda_invocation as lookup_module
-from ansible_collections.ephemeral.aws.plugins.module_utils.lambda_invocation_core import (
-    client,
-    errors,
-    invoke,
-    validation,
-)
-
-# The copy's __init__.py is empty (ansible-test empty-init): gather its public names here.
-core = types.SimpleNamespace(
-    **{k: v for m in (client, errors, invoke, validation) for k, v in vars(m).items() if k[0] != "_"}
-)
-
-MARKER = "S3CRET-MARKER-7f1c"
+from ansible_collections.ephemeral.aws.tests.unit.utils import MARKER, core
 
 
 @pytest.fixture

@@ -4,25 +4,12 @@
 from __future__ import annotations
 
 import json
-import types
 from unittest import mock
 
 import pytest
 from ansible.module_utils import basic
-from ansible_collections.ephemeral.aws.plugins.module_utils.lambda_invocation_core import (
-    client,
-    errors,
-    invoke,
-    validation,
-)
 from ansible_collections.ephemeral.aws.plugins.modules import lambda_invocation
-
-# The copy's __init__.py is empty (ansible-test empty-init): gather its public names here.
-core = types.SimpleNamespace(
-    **{k: v for m in (client, errors, invoke, validation) for k, v in vars(m).items() if k[0] != "_"}
-)
-
-MARKER = "S3CRET-MARKER-7f1c"
+from ansible_collections.ephemeral.aws.tests.unit.utils import MARKER, core
 
 try:
     from ansible.module_utils.testing import patch_module_args
