@@ -131,6 +131,7 @@ from ansible.errors import AnsibleLookupError
 from ansible.module_utils.basic import missing_required_lib
 from ansible.plugins.lookup import LookupBase
 from ansible_collections.ephemeral.aws.plugins.module_utils.common import (
+    PLUGIN_VARIABLES,
     connection_settings,
     invocation_arguments,
 )
@@ -139,26 +140,14 @@ from ansible_collections.ephemeral.aws.plugins.module_utils.lambda_invocation_co
 )
 from ansible_collections.ephemeral.aws.plugins.module_utils.lambda_invocation_core.invoke import invoke
 
-# The Ansible variables this plugin reads (the vars entries of the ephemeral.aws.aws PLUGINS
-# doc fragment). Ansible hands a lookup the variables untemplated, so these are templated here.
-OPTION_VARIABLES = (
-    "aws_access_key_id",
-    "aws_secret_access_key",
-    "aws_session_token",
-    "aws_profile",
-    "aws_region",
-    "aws_endpoint_url",
-    "aws_validate_certs",
-    "aws_ca_bundle",
-    "aws_config",
-)
-
 
 class LookupModule(LookupBase):
     def run(self, terms, variables=None, **kwargs):
         variables = variables or {}
+        # The vars entries of the ephemeral.aws.aws PLUGINS doc fragment. Ansible hands a lookup
+        # the variables untemplated, so they are templated here.
         var_options = {
-            name: self._templar.template(variables[name]) for name in OPTION_VARIABLES if name in variables
+            name: self._templar.template(variables[name]) for name in PLUGIN_VARIABLES if name in variables
         }
         self.set_options(var_options=var_options, direct=kwargs)
         options = self.get_options()

@@ -236,7 +236,7 @@ status_code:
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible_collections.ephemeral.aws.plugins.module_utils.common import (
-    connection_argument_spec,
+    argument_spec,
     connection_settings,
     invocation_arguments,
 )
@@ -255,20 +255,6 @@ try:
     HAS_BOTO3 = True
 except ImportError:
     HAS_BOTO3 = False
-
-
-def argument_spec():
-    spec = dict(
-        function_name=dict(type="str", required=True, aliases=["name", "function_arn"]),
-        payload=dict(type="raw", required=True),
-        client_context=dict(type="raw"),
-        log_type=dict(type="str", default="None"),
-        qualifier=dict(type="str", aliases=["version_qualifier"]),
-        tenant_id=dict(type="str"),
-        fail_on_function_error=dict(type="bool", default=True),
-    )
-    spec.update(connection_argument_spec())
-    return spec
 
 
 def execute(params, check_mode):

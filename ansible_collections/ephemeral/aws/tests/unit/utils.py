@@ -24,3 +24,23 @@ core = types.SimpleNamespace(
 # A value that stands for a secret (payload, result, external id): a test that puts it in
 # checks that it never reaches a message.
 MARKER = "S3CRET-MARKER-7f1c"
+
+
+def env_order_cases():
+    """(option, preferred variable, other variable) for every option that falls back to two or
+    more environment variables, one case per neighbouring pair, from the declaration."""
+    from ansible_collections.ephemeral.aws.plugins.module_utils.common import OPTIONS
+
+    return [
+        (option.name, preferred, other)
+        for option in OPTIONS
+        if len(option.env) > 1
+        for preferred, other in zip(option.env, option.env[1:])
+    ]
+
+
+# What an option needs beside it to be accepted by the core (keys go in pairs).
+COMPANIONS = {
+    "access_key": {"secret_key": "companionSecret"},
+    "secret_key": {"access_key": "AKIDCOMPANION"},
+}

@@ -10,7 +10,7 @@ import pytest
 from ansible.errors import AnsibleLookupError
 from ansible.plugins.loader import lookup_loader
 from ansible_collections.ephemeral.aws.plugins.lookup import lambda_invocation as lookup_module
-from ansible_collections.ephemeral.aws.tests.unit.utils import MARKER, core
+from ansible_collections.ephemeral.aws.tests.unit.utils import COMPANIONS, MARKER, core, env_order_cases
 
 
 @pytest.fixture
@@ -238,7 +238,7 @@ def test_option_variables_match_the_documentation():
 
     fragment = yaml.safe_load(ModuleDocFragment.PLUGINS)
     documented = {var["name"] for option in fragment["options"].values() for var in option.get("vars", [])}
-    assert documented == set(lookup_module.OPTION_VARIABLES)
+    assert documented == set(lookup_module.PLUGIN_VARIABLES)
 
 
 def test_variables_are_templated(lookup):
@@ -250,3 +250,13 @@ def test_variables_are_templated(lookup):
     )
     assert invoke.call_args.kwargs["connection"].endpoint_url == "http://127.0.0.1:2"
     templar.template.assert_called_once_with("{{ url }}")
+
+
+@pytest.mark.parametrize(("option", "preferred", "other"), env_order_cases())
+def test_environment_is_read_in_the_declared_order(lookup, monkeypatch, option, preferred, other):
+    """Both variables set to different values: the lookup takes the preferred one, as the module
+    does (Ansible's configuration takes the last env entry of the documentation)."""
+    monkeypatch.setenv(preferred, f"from-{preferred.lower()}")
+    monkeypatch.setenv(other, f"from-{other.lower()}")
+    _values, invoke = run(lookup, ["f"], payload={}, **COMPANIONS.get(option, {}))
+    assert getattr(invoke.call_args.kwargs["connection"], option) == f"from-{preferred.lower()}"

@@ -9,7 +9,7 @@ from unittest import mock
 import pytest
 from ansible.module_utils import basic
 from ansible_collections.ephemeral.aws.plugins.modules import lambda_invocation
-from ansible_collections.ephemeral.aws.tests.unit.utils import MARKER, core
+from ansible_collections.ephemeral.aws.tests.unit.utils import COMPANIONS, MARKER, core, env_order_cases
 
 try:
     from ansible.module_utils.testing import patch_module_args
@@ -378,3 +378,13 @@ def test_documented_defaults_match_the_code():
     assert f"{core.DEFAULT_READ_TIMEOUT:g}" in " ".join(fragment["options"]["read_timeout"]["description"])
     spec = lambda_invocation.argument_spec()
     assert set(doc["options"]) | set(fragment["options"]) == set(spec)
+
+
+@pytest.mark.parametrize(("option", "preferred", "other"), env_order_cases())
+def test_environment_is_read_in_the_declared_order(monkeypatch, option, preferred, other):
+    """Both variables set to different values: the module takes the preferred one."""
+    monkeypatch.setenv(preferred, f"from-{preferred.lower()}")
+    monkeypatch.setenv(other, f"from-{other.lower()}")
+    args = {"function_name": "my-function", "payload": {}, **COMPANIONS.get(option, {})}
+    _outcome, send = run_module(args)
+    assert getattr(send.call_args.args[1], option) == f"from-{preferred.lower()}"
