@@ -145,6 +145,9 @@ notes:
   - boto3 may also read credentials and settings such as the region from its configuration
     files (typically C(~/.aws/credentials) and C(~/.aws/config)) and falls back to its default
     credential chain (for example an instance role) when no credentials are given.
+  - For execution environments, ansible-builder installs the collection's Python requirements,
+    C(boto3>=1.34), from its C(requirements.txt) (named in C(meta/execution-environment.yml));
+    no system package is needed.
 requirements:
   - python >= 3.9
   - boto3 >= 1.34
@@ -305,6 +308,9 @@ notes:
   - boto3 may also read credentials and settings such as the region from its configuration
     files (typically C(~/.aws/credentials) and C(~/.aws/config)) and falls back to its default
     credential chain (for example an instance role) when no credentials are given.
+  - For execution environments, ansible-builder installs the collection's Python requirements,
+    C(boto3>=1.34), from its C(requirements.txt) (named in C(meta/execution-environment.yml));
+    no system package is needed.
 requirements:
   - boto3 >= 1.34 on the controller
 """

@@ -136,9 +136,21 @@ from ansible_collections.ephemeral.aws.plugins.module_utils.common import (
     invocation_arguments,
 )
 from ansible_collections.ephemeral.aws.plugins.module_utils.lambda_invocation_core.errors import (
+    FunctionError,
     LambdaInvocationError,
 )
 from ansible_collections.ephemeral.aws.plugins.module_utils.lambda_invocation_core.invoke import invoke
+
+
+def function_error_message(exc):
+    """A function error, for a lookup: names the function, the executed version and the error
+    type only, and says how to receive the error document (a failed lookup returns nothing)."""
+    return (
+        f"Lambda function {exc.function_name} (version {exc.executed_version or 'unknown'}) failed: "
+        f"function error {exc.function_error}, error type {exc.error_type or 'unknown'}. "
+        "A failed lookup returns no result; set fail_on_function_error=false to receive the "
+        "function's error document as the result"
+    )
 
 
 class LookupModule(LookupBase):
@@ -167,6 +179,9 @@ class LookupModule(LookupBase):
                 )
             except ImportError:  # MissingDependencyError, or botocore missing
                 raise AnsibleLookupError(missing_required_lib("boto3")) from None
+            except FunctionError as exc:
+                # The core's message points at the result, which a failed lookup does not return.
+                raise AnsibleLookupError(function_error_message(exc)) from None
             except LambdaInvocationError as exc:
                 raise AnsibleLookupError(str(exc)) from None
             if result_format == "full":

@@ -17,9 +17,10 @@ description:
     C(no_log) for every callback at every verbosity, and for C(ANSIBLE_LOG_PATH), and keeps
     the options out of the target's syslog; O(ignore:register) still receives every value,
     so a later task can use it. To show a value, use it deliberately in a later task.
-  - On ansible-core 2.21 a failed task's C(msg) is shown even when the result is hidden; the
-    messages of this module never contain the payload, the client context, the result or the
-    logs (a function error names the function, the executed version and the error type only).
+  - On ansible-core 2.19 and later a failed task's C(msg) is shown even when the result is
+    hidden; the messages of this module never contain the payload, the client context, the
+    result or the logs (a function error names the function, the executed version and the error
+    type only).
   - Inputs are validated before any request is sent (function name forms, qualifier, payload
     size of 6,291,456 bytes, client context of at most 3,583 base64 characters, log type).
   - The request is never sent twice after it may have reached the function (read timeout,

@@ -155,7 +155,13 @@ def test_function_error_fails_with_the_safe_message(lookup):
     with pytest.raises(AnsibleLookupError) as info:
         run(lookup, ["f"], payload={}, outcome=error)
     assert MARKER not in str(info.value)
-    assert "KeyError" in str(info.value)
+    assert str(info.value) == (
+        "Lambda function f (version 7) failed: function error Unhandled, error type KeyError. "
+        "A failed lookup returns no result; set fail_on_function_error=false to receive the "
+        "function's error document as the result"
+    )
+    # It does not point at a result that a failed lookup does not return.
+    assert "secret result" not in str(info.value)
     assert info.value.__cause__ is None
 
 
