@@ -13,10 +13,9 @@ import json
 import re
 
 import yaml  # type: ignore[import-untyped]
+from collection_facts import COLLECTION, CURRENT, ansible_doc, floor, pyproject_boto3
 from packaging.version import Version
-from playbook_support import ROOT, AnsibleCore, PlaybookRunner
-from test_execution_environment import COLLECTION, floor, pyproject_boto3
-from test_option_declaration import ansible_doc
+from playbook_support import AnsibleCore, PlaybookRunner
 
 from ansible_collections.ephemeral.aws.plugins.module_utils import common
 
@@ -61,7 +60,7 @@ def test_msg_is_shown_from_the_stated_version_on(
 
 
 def test_floors_agree() -> None:
-    doc = ansible_doc(AnsibleCore("current", ROOT / ".venv"), "module")
+    doc = ansible_doc(CURRENT, "module")
     runtime = yaml.safe_load((COLLECTION / "meta/runtime.yml").read_text())
     core_floor = _one(r"^>=([\d.]+)$", runtime["requires_ansible"])
     readme_core = _one(r"ansible-core ([\d.]+) or newer", _words(README))

@@ -20,9 +20,9 @@ from typing import Any
 import boto3
 import pytest
 import yaml  # type: ignore[import-untyped]
+from collection_facts import documented_env_order
 from playbook_support import ACCESS_KEY, SECRET_KEY, PlaybookRunner
 from signing_lambda import SignedInvoke, signing_lambda
-from test_option_declaration import documented_env_order
 
 from ansible_collections.ephemeral.aws.plugins.doc_fragments.aws import ModuleDocFragment
 

@@ -20,15 +20,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import tomllib
 import yaml  # type: ignore[import-untyped]
+from collection_facts import COLLECTION, CURRENT, ansible_doc, floor, pyproject_boto3, requirement_lines
 from packaging.requirements import Requirement
-from playbook_support import ROOT, AnsibleCore
-from test_option_declaration import ansible_doc
+from playbook_support import ROOT
 
-COLLECTION = ROOT / "ansible_collections" / "ephemeral" / "aws"
 VENV_BIN = ROOT / ".venv" / "bin"
-CURRENT = AnsibleCore("current", ROOT / ".venv")
 
 
 def _env(**extra: str) -> dict[str, str]:
@@ -46,24 +43,6 @@ def _run(command: list[str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
     proc = subprocess.run(command, capture_output=True, text=True, timeout=300, env=_env(), **kwargs)
     assert proc.returncode == 0, f"{command}\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
     return proc
-
-
-def pyproject_boto3() -> Requirement:
-    """The boto3 requirement of the project's dependencies."""
-    dependencies = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
-    (boto3,) = [r for r in map(Requirement, dependencies) if r.name == "boto3"]
-    return boto3
-
-
-def requirement_lines(path: Path) -> list[Requirement]:
-    lines = (line.split("#", 1)[0].strip() for line in path.read_text().splitlines())
-    return [Requirement(line) for line in lines if line]
-
-
-def floor(requirement: Requirement) -> str:
-    (spec,) = requirement.specifier
-    assert spec.operator == ">=", requirement
-    return spec.version
 
 
 def test_collection_declares_the_project_boto3_floor() -> None:
