@@ -21,16 +21,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from .client import ConnectionSettings, get_client
-from .errors import (
-    AwsError,
-    ConnectionLostError,
-    CredentialsError,
-    EndpointUnreachableError,
-    FunctionError,
-    InvocationTimeoutError,
-    ThrottledError,
-)
+from .account_policy import enforce_account_policy
+from .client import ConnectionSettings, get_connection
+from .errors import AwsError, FunctionError, RetriesExhaustedError, ThrottledError
+from .transport_errors import error_fields, invoke_error
 from .validation import InvocationRequest, build_request
 
 # Lambda refused these before running the function, so sending again cannot duplicate
@@ -55,10 +49,6 @@ _KMS_HINT = (
     "Lambda could not decrypt the function's environment variables. This usually means the "
     "function's IAM role was recreated after the function: switch the function to another role "
     "and back, or recreate the function."
-)
-_ASSUME_ROLE_HINT = (
-    "STS refused to assume role_arn; check the role's trust policy, external_id, and that the "
-    "base credentials may call sts:AssumeRole on it"
 )
 _HINTS = {
     "ResourceNotFoundException": (
@@ -205,9 +195,11 @@ def send(
     sleep: Callable[[float], None] = time.sleep,
 ) -> InvocationResult:
     """Send an already validated request; see :func:`invoke`."""
-    client = get_client(connection)  # imports boto3, or says which package to install
+    cached = get_connection(connection)  # imports boto3, or says which package to install
+    client = cached.client
     from botocore.exceptions import ClientError
 
+    enforce_account_policy(request.function_name, connection, cached.caller_account)
     kwargs = request.to_boto3_kwargs()
     kwargs["InvocationType"] = "DryRun" if dry_run else "RequestResponse"
     attempt = 0
@@ -217,13 +209,12 @@ def send(
             response = _call(client, kwargs, connection)
             break
         except ClientError as exc:
-            code, status, request_id = _error_fields(exc.response)
-            if exc.operation_name == "AssumeRole":
-                raise AwsError(code, status, request_id, _ASSUME_ROLE_HINT, operation="AssumeRole") from None
+            code, status, request_id = error_fields(exc.response)
             if code not in RETRYABLE_CODES:
                 raise _aws_error(code, status, request_id, request) from None
             if attempt >= connection.max_attempts:
-                raise ThrottledError(
+                exhausted = ThrottledError if code in THROTTLE_CODES else RetriesExhaustedError
+                raise exhausted(
                     code, status, request_id, _HINTS.get(code, "Lambda did not run the function."), attempt
                 ) from None
         sleep(_backoff(attempt))
@@ -273,70 +264,17 @@ def _transport_debug_logs_dropped() -> Iterator[None]:
 
 
 def _call(client: Any, kwargs: dict[str, Any], connection: ConnectionSettings) -> Any:
-    """One Invoke request, with transport errors translated; never repeated here."""
-    from botocore.exceptions import (
-        ConnectionClosedError,
-        ConnectTimeoutError,
-        EndpointConnectionError,
-        NoCredentialsError,
-        PartialCredentialsError,
-        ReadTimeoutError,
-        SSLError,
-    )
+    """One Invoke request, with botocore's exceptions translated; never repeated here."""
+    from botocore.exceptions import BotoCoreError
 
-    endpoint = connection.endpoint_url or "the Lambda endpoint"
     try:
         with _transport_debug_logs_dropped():
             response = client.invoke(**kwargs)
             # The body is streamed: a timeout or dropped connection can still happen here.
             response["Payload"] = response["Payload"].read()
         return response
-    except ReadTimeoutError:
-        raise InvocationTimeoutError(
-            f"no response from {endpoint} within the read timeout of {connection.read_timeout:g} s; "
-            "the function may still be running. Not retried, to avoid a second invocation; "
-            "raise read_timeout for long-running functions"
-        ) from None
-    except ConnectionClosedError:
-        raise ConnectionLostError(
-            f"the connection to {endpoint} closed after the request was sent; the function may "
-            "have run. Not retried, to avoid a second invocation"
-        ) from None
-    except SSLError:
-        raise EndpointUnreachableError(
-            f"TLS handshake with {endpoint} failed (certificate verification or protocol); "
-            "check validate_certs / the CA bundle"
-        ) from None
-    except ConnectTimeoutError as exc:
-        raise EndpointUnreachableError(
-            f"could not connect to {_failed_url(exc, endpoint)} within {connection.connect_timeout:g} s; "
-            "the request was not sent"
-        ) from None
-    except EndpointConnectionError as exc:
-        raise EndpointUnreachableError(
-            f"could not connect to {_failed_url(exc, endpoint)} (connection refused or name not resolved); "
-            "the request was not sent"
-        ) from None
-    except (NoCredentialsError, PartialCredentialsError):
-        raise CredentialsError(
-            "no usable AWS credentials: set access_key/secret_key, a profile, or the "
-            "AWS_* environment variables, or run where an instance role is available"
-        ) from None
-
-
-def _failed_url(exc: Exception, default: str) -> str:
-    # With role_arn the failing connection may be STS's, not Lambda's: name the URL tried.
-    url = getattr(exc, "kwargs", {}).get("endpoint_url")
-    return url if isinstance(url, str) and url else default
-
-
-def _error_fields(response: Any) -> tuple[str, int | None, str | None]:
-    error = response.get("Error", {}) if isinstance(response, dict) else {}
-    metadata = response.get("ResponseMetadata", {}) if isinstance(response, dict) else {}
-    code = str(error.get("Code") or "UnknownError")
-    status = metadata.get("HTTPStatusCode")
-    request_id = metadata.get("RequestId")
-    return code, status if isinstance(status, int) else None, request_id or None
+    except BotoCoreError as exc:
+        raise invoke_error(exc, client.meta.endpoint_url, connection) from None
 
 
 def _aws_error(code: str, status: int | None, request_id: str | None, request: InvocationRequest) -> AwsError:
