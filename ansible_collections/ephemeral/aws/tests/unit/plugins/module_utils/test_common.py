@@ -116,8 +116,22 @@ def test_declared_keywords_are_the_cores():
     fields = {f.name for f in dataclasses.fields(ConnectionSettings)}
     assert set(common.CONNECTION_OPTIONS.values()) <= fields
     # Set by connection_settings() from other options (verify from validate_certs/aws_ca_bundle,
-    # connect_timeout from aws_config), or not offered (max_attempts).
-    assert fields - set(common.CONNECTION_OPTIONS.values()) == {"verify", "connect_timeout", "max_attempts"}
+    # connect_timeout from aws_config).
+    derived = {"verify", "connect_timeout"}
+    # Core settings the collection does not offer as options (yet): offering one means an
+    # _option(...) line in common.OPTIONS and its documentation. A new core setting fails this
+    # test until it is either offered or listed here.
+    not_offered = {
+        "max_attempts",
+        "sts_endpoint_url",
+        "http_proxy",
+        "https_proxy",
+        "shared_credentials_file",
+        "shared_config_file",
+        "allowed_account_ids",
+        "forbidden_account_ids",
+    }
+    assert fields - set(common.CONNECTION_OPTIONS.values()) == derived | not_offered
     parameters = inspect.signature(build_request).parameters
     assert set(common.INVOCATION_OPTIONS.values()) == set(parameters) - {"function_name"}
 
