@@ -8,8 +8,8 @@ from unittest import mock
 import pytest
 from ansible.errors import AnsibleActionFail
 from ansible_collections.ephemeral.aws.plugins.action.lambda_invocation import ActionModule
+from ansible_collections.ephemeral.aws.tests.unit.utils import MARKER
 
-MARKER = "S3CRET-MARKER-7f1c"
 MODULE_RESULT = {
     "changed": True,
     "result": f'{{"token": "{MARKER}"}}',

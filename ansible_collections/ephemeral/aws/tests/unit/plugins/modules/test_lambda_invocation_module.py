@@ -4,25 +4,12 @@
 from __future__ import annotations
 
 import json
-import types
 from unittest import mock
 
 import pytest
 from ansible.module_utils import basic
-from ansible_collections.ephemeral.aws.plugins.module_utils.lambda_invocation_core import (
-    client,
-    errors,
-    invoke,
-    validation,
-)
 from ansible_collections.ephemeral.aws.plugins.modules import lambda_invocation
-
-# The copy's __init__.py is empty (ansible-test empty-init): gather its public names here.
-core = types.SimpleNamespace(
-    **{k: v for m in (client, errors, invoke, validation) for k, v in vars(m).items() if k[0] != "_"}
-)
-
-MARKER = "S3CRET-MARKER-7f1c"
+from ansible_collections.ephemeral.aws.tests.unit.utils import COMPANIONS, MARKER, core, env_order_cases
 
 try:
     from ansible.module_utils.testing import patch_module_args
@@ -391,3 +378,13 @@ def test_documented_defaults_match_the_code():
     assert f"{core.DEFAULT_READ_TIMEOUT:g}" in " ".join(fragment["options"]["read_timeout"]["description"])
     spec = lambda_invocation.argument_spec()
     assert set(doc["options"]) | set(fragment["options"]) == set(spec)
+
+
+@pytest.mark.parametrize(("option", "preferred", "other"), env_order_cases())
+def test_environment_is_read_in_the_declared_order(monkeypatch, option, preferred, other):
+    """Both variables set to different values: the module takes the preferred one."""
+    monkeypatch.setenv(preferred, f"from-{preferred.lower()}")
+    monkeypatch.setenv(other, f"from-{other.lower()}")
+    args = {"function_name": "my-function", "payload": {}, **COMPANIONS.get(option, {})}
+    _outcome, send = run_module(args)
+    assert getattr(send.call_args.args[1], option) == f"from-{preferred.lower()}"
