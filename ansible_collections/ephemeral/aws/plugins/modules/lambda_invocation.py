@@ -248,13 +248,11 @@ from ansible_collections.ephemeral.aws.plugins.module_utils.lambda_invocation_co
 from ansible_collections.ephemeral.aws.plugins.module_utils.lambda_invocation_core.validation import (
     build_request,
 )
+from ansible_collections.ephemeral.aws.plugins.module_utils.result_transport import OUTPUTS_KEY, encode
 
-try:
-    import boto3  # noqa: F401  # pylint: disable=unused-import
-
-    HAS_BOTO3 = True
-except ImportError:
-    HAS_BOTO3 = False
+# boto3 is imported by the core when it creates the client, not here: it is the largest
+# part of the module's start-up, and nothing needs it before the inputs are validated.
+# The core's MissingDependencyError (an ImportError) becomes missing_required_lib("boto3").
 
 
 def argument_spec():
@@ -271,18 +269,23 @@ def argument_spec():
     return spec
 
 
-def execute(params, check_mode):
+# The core's raw outputs (InvocationResult.as_dict()); the action plugin derives the others.
+OUTPUT_KEYS = ("result", "executed_version", "function_error", "log_result", "status_code")
+
+
+def execute(params, check_mode, derived=True):
     """Invoke as the options say; return the module result (with ``failed`` when it failed).
 
     Every failure message comes from the core and holds no payload, result or credential.
+    The action plugin calls this too, in its own process, when the task runs on the
+    controller (see plugins/action/lambda_invocation.py). With ``derived=False`` the outputs
+    are the core's five raw ones, without ``result_json`` and ``log_text``.
     """
     try:
         connection = connection_settings(params)
         request = build_request(params["function_name"], **invocation_arguments(params))
     except LambdaInvocationError as exc:
         return dict(failed=True, changed=False, msg=str(exc))
-    if not HAS_BOTO3:
-        return dict(failed=True, changed=False, msg=missing_required_lib("boto3"))
     try:
         result = send(
             request,
@@ -292,17 +295,30 @@ def execute(params, check_mode):
         )
     except FunctionError as exc:
         # The function ran: its outputs are returned with the failure.
-        return dict(failed=True, changed=True, msg=str(exc), **exc.result.as_dict(derived=True))
+        return dict(failed=True, changed=True, msg=str(exc), **exc.result.as_dict(derived=derived))
     except ImportError:  # MissingDependencyError, or botocore missing
         return dict(failed=True, changed=False, msg=missing_required_lib("boto3"))
     except LambdaInvocationError as exc:
         return dict(failed=True, changed=False, msg=str(exc))
-    return dict(changed=True, **result.as_dict(derived=True))
+    return dict(changed=True, **result.as_dict(derived=derived))
+
+
+def hand_over(outcome, no_log_values):
+    """Move the function's outputs into one text that Ansible's masking cannot alter.
+
+    ``exit_json``/``fail_json`` replace every ``no_log`` value (a secret key such as
+    ``test``) wherever it occurs in the result; the function's outputs must reach
+    ``register`` unchanged. The action plugin decodes them (module_utils/result_transport.py).
+    """
+    outputs = dict((key, outcome.pop(key)) for key in OUTPUT_KEYS if key in outcome)
+    if outputs:
+        outcome[OUTPUTS_KEY] = encode(outputs, no_log_values)
+    return outcome
 
 
 def main():
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
-    outcome = execute(module.params, module.check_mode)
+    outcome = hand_over(execute(module.params, module.check_mode, derived=False), module.no_log_values)
     if outcome.pop("failed", False):
         module.fail_json(**outcome)
     module.exit_json(**outcome)
