@@ -94,6 +94,11 @@ attributes:
     support: full
     details:
       - The action plugin hides the result and runs this module on the target.
+      - When the task runs on the controller (a C(local) connection without C(become), the
+        controller's own Python as the interpreter, boto3 importable), the action plugin runs
+        the module's code in Ansible's process instead, with the same validation, messages and
+        task environment; a loop then reuses one AWS client for all its items. Set the
+        variable C(ephemeral_aws_in_process=false) to always run the module.
   async:
     support: none
     details:
@@ -116,10 +121,13 @@ notes:
   - The task's arguments (payload, client context) are not part of the hidden result; they are
     kept out of the result, the target's syslog and the loop labels, but Ansible prints them in
     the task banner when C(display_args_to_stdout) is enabled (it is off by default).
-  - The values of O(secret_key), O(session_token) and O(external_id) are masked (C(********))
-    wherever they occur in the registered result, as for every C(no_log) option.
+  - The values of O(secret_key), O(session_token) and O(external_id) are C(no_log). Unlike other
+    modules' results, the function's outputs in the registered result are not masked where
+    they happen to contain such a value (for example C(test)); they are exactly what the
+    function returned. Everything else in the result is masked as usual.
   - With O(role_arn), the temporary credentials of the assumed role exist only in the memory of
-    the module's process; they are not part of the result or of any message.
+    the process that invokes (the module's, or Ansible's worker on the controller); they are not
+    part of the result or of any message.
   - Options are named as in the Terraform C(aws_lambda_invocation) resource; the AWS connection
     options are named as in C(amazon.aws), but this collection does not depend on it.
 seealso:
