@@ -86,9 +86,10 @@ UNEXPECTED = (
 )
 UNDECODABLE = MODULE + ": the module's outputs could not be decoded ({reason})"
 
-# The task environment under which the core's cached clients of this worker were built (see
-# _applied_environment); {} is the worker's own environment.
+# The task environment under which the core's cached clients were built, and the process
+# that built them (see _applied_environment); {} is the worker's own environment.
 _last_environment = {}
+_cache_pid = None
 
 
 class ActionModule(ActionBase):
@@ -223,18 +224,20 @@ def _applied_environment(environment):
 
     A worker process runs one task at a time, so no other code sees the change. The core's
     client cache is cleared when the environment differs from the previous call's, since a
-    client keeps what boto3 read from the environment when it was built.
+    client keeps what boto3 read from the environment when it was built, and on the first call
+    in a process: a client inherited through fork (built by a lookup templated in the parent)
+    would share its connections with the parent.
     """
-    global _last_environment  # pylint: disable=global-statement
+    global _last_environment, _cache_pid  # pylint: disable=global-statement
 
     wanted = dict((str(key), str(value)) for key, value in environment.items())
-    if wanted != _last_environment:
+    if wanted != _last_environment or _cache_pid != os.getpid():
         from ansible_collections.ephemeral.aws.plugins.module_utils.lambda_invocation_core.client import (
             clear_client_cache,
         )
 
         clear_client_cache()
-        _last_environment = wanted
+        _last_environment, _cache_pid = wanted, os.getpid()
     saved = dict((key, os.environ.get(key)) for key in wanted)
     os.environ.update(wanted)
     try:

@@ -290,3 +290,33 @@ def test_altered_outputs_fail_with_a_message_naming_no_value():
     returned = {"changed": True, OUTPUTS_KEY: encode({"result": MARKER}, set())[:-1] + "********"}
     result = _with_outputs_decoded(returned)
     assert result["failed"] is True and MARKER not in result["msg"]
+
+
+def test_client_cache_follows_the_task_environment_and_the_process(monkeypatch):
+    from ansible_collections.ephemeral.aws.plugins.action import lambda_invocation as plugin
+    from ansible_collections.ephemeral.aws.plugins.module_utils.lambda_invocation_core import client
+
+    cleared = mock.Mock()
+    monkeypatch.setattr(client, "clear_client_cache", cleared)
+    monkeypatch.setattr(plugin, "_last_environment", {})
+    monkeypatch.setattr(plugin, "_cache_pid", None)
+    monkeypatch.delenv("AWS_CONFIG_FILE", raising=False)
+    seen = []
+    for environment in (
+        {},
+        {},
+        {"AWS_CONFIG_FILE": "/a"},
+        {"AWS_CONFIG_FILE": "/a"},
+        {"AWS_CONFIG_FILE": "/b"},
+        {},
+    ):
+        with plugin._applied_environment(environment):
+            seen.append(os.environ.get("AWS_CONFIG_FILE"))
+        seen.append(cleared.call_count)
+        assert "AWS_CONFIG_FILE" not in os.environ
+    # Cleared on the first call in this process, then whenever the environment changed.
+    assert seen == [None, 1, None, 1, "/a", 2, "/a", 2, "/b", 3, None, 4]
+    monkeypatch.setattr(plugin, "_cache_pid", -1)  # as after a fork
+    with plugin._applied_environment({}):
+        pass
+    assert cleared.call_count == 5
