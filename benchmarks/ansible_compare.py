@@ -132,21 +132,20 @@ class Setup:
             }
         else:
             self.collections_path = "/nonexistent"  # only what the bench venv carries
-            site = Path(
-                subprocess.run(
-                    [
-                        str(self.python),
-                        "-c",
-                        "import ansible_collections, os; print(ansible_collections.__path__[0])",
-                    ],
-                    check=True,
-                    capture_output=True,
-                    text=True,
-                ).stdout.strip()
-            )
+            # From / without PYTHONPATH: this tree's ansible_collections must not shadow the venv's.
+            code = "import ansible_collections.amazon.aws as a, ansible_collections.ephemeral.aws as e"
+            code += "; print(list(a.__path__)[0]); print(list(e.__path__)[0])"
+            amazon, ours = subprocess.run(
+                [str(self.python), "-c", code],
+                check=True,
+                capture_output=True,
+                text=True,
+                cwd="/",
+                env={**os.environ, "PYTHONPATH": ""},
+            ).stdout.split()
             self.module_files = {
-                OURS: site / "ephemeral/aws/plugins/modules/lambda_invocation.py",
-                THEIRS: site / "amazon/aws/plugins/modules/lambda_execute.py",
+                OURS: Path(ours) / "plugins/modules/lambda_invocation.py",
+                THEIRS: Path(amazon) / "plugins/modules/lambda_execute.py",
             }
 
     def env(self) -> dict[str, str]:
@@ -177,7 +176,7 @@ def run_playbook(setup: Setup, path: Path, url: str) -> float:
     command = [str(setup.python.parent / "ansible-playbook"), "-i", "localhost,", "-c", "local"]
     command += ["-e", f"url={url}", str(path)]
     started = time.perf_counter()
-    completed = subprocess.run(command, env=setup.env(), capture_output=True, text=True)
+    completed = subprocess.run(command, env=setup.env(), capture_output=True, text=True, cwd="/")
     elapsed = time.perf_counter() - started
     if completed.returncode != 0:
         raise SystemExit(f"{path.name} failed:\n{completed.stdout[-3000:]}\n{completed.stderr[-3000:]}")
@@ -201,7 +200,7 @@ def run_module_file(setup: Setup, module: str, args_path: Path) -> float:
 
 def spread(values: list[float], scale: float = 1.0, unit: str = "ms") -> str:
     digits = 2 if unit == "s" else 0
-    return f"{min(values) * scale:.{digits}f}-{max(values) * scale:.{digits}f} {unit}"
+    return f"{min(values) * scale:.{digits}f} to {max(values) * scale:.{digits}f} {unit}"
 
 
 def main() -> int:
@@ -240,23 +239,33 @@ def main() -> int:
                 for module in modules:
                     alone[module].append(run_module_file(setup, module, module_args[module]))
 
-    baselines = {
-        "loop": statistics.median(samples["baseline: debug loop"]),
-        "tasks": statistics.median(samples["baseline: debug tasks"]),
+    # Per item or task, round by round: (playbook - its debug baseline of the same round) / count.
+    # Pairing within a round cancels most of the load that other work puts on the machine.
+    baseline_of = {"loop": "baseline: debug loop", "tasks": "baseline: debug tasks"}
+    per_round = {
+        label: [
+            (value - samples[baseline_of[cases[label][0]]][index]) / count
+            for index, value in enumerate(values)
+        ]
+        for label, values in samples.items()
     }
+    per = {label: statistics.median(values) for label, values in per_round.items()}
     print(
         f"# Ansible benchmark {time.strftime('%Y-%m-%d %H:%M')}: ansible-core {core_version}, "
         f"amazon.aws {amazon_version}, {count} items or tasks per playbook, {rounds} interleaved rounds"
         + (" (--quick: our paths only)" if args.quick else "")
     )
-    print("\n| playbook | wall (median) | wall (spread) | per item or task above its debug baseline |")
-    print("|---|---|---|---|")
-    per: dict[str, float] = {}
+    print(
+        "\n| playbook | wall (median) | wall (spread) | per item or task above its debug baseline "
+        "(median of rounds) | (spread) |"
+    )
+    print("|---|---|---|---|---|")
     for label, values in samples.items():
-        shape = cases[label][0]
         wall = statistics.median(values)
-        per[label] = (wall - baselines[shape]) / count
-        print(f"| {label} | {wall:.2f} s | {spread(values, 1, 's')} | {per[label] * 1e3:.0f} ms |")
+        print(
+            f"| {label} | {wall:.2f} s | {spread(values, 1, 's')} | {per[label] * 1e3:.0f} ms "
+            f"| {spread(per_round[label], 1e3)} |"
+        )
 
     print("\n| module file alone, no AnsiballZ | median | spread |")
     print("|---|---|---|")
