@@ -48,10 +48,10 @@ def test_masking_cannot_alter_the_encoded_outputs(no_log_values):
 def test_random_secrets_never_alter_the_outputs():
     rng = random.Random(1234)
     alphabet = string.printable + "\u00e9\u0101\u0111"
-    for _ in range(300):
-        secrets = {
-            "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 4))) for _ in range(rng.randint(1, 8))
-        }
+    for _round in range(300):
+        secrets = set()
+        for _secret in range(rng.randint(1, 8)):
+            secrets.add("".join(rng.choice(alphabet) for _char in range(rng.randint(1, 4))))
         encoded = encode(OUTPUTS, secrets)
         assert remove_values({"key": encoded}, secrets)["key"] == encoded, secrets
         assert decode(encoded) == OUTPUTS
