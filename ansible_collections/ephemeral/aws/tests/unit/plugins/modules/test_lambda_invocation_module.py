@@ -10,14 +10,13 @@ from unittest import mock
 
 import pytest
 from ansible.module_utils import basic
-from ansible_collections.ephemeral.aws.plugins.action.lambda_invocation import _with_outputs_decoded
 from ansible_collections.ephemeral.aws.plugins.module_utils.lambda_invocation_core import (
     client,
     errors,
     invoke,
     validation,
 )
-from ansible_collections.ephemeral.aws.plugins.module_utils.result_transport import OUTPUTS_KEY
+from ansible_collections.ephemeral.aws.plugins.module_utils.result_transport import OUTPUTS_KEY, decode
 from ansible_collections.ephemeral.aws.plugins.modules import lambda_invocation
 
 # The copy's __init__.py is empty (ansible-test empty-init): gather its public names here.
@@ -94,10 +93,11 @@ def run_module(args, check_mode=False, send=None):
         lambda_invocation.main()
     outcome = info.value.args[0]
     # The outputs travel encoded (module_utils/result_transport.py); the action plugin
-    # decodes them into the registered result.
+    # decodes them and derives result_json and log_text, as here (its own tests cover that;
+    # module tests cannot import controller code).
     assert not any(key in outcome for key in lambda_invocation.OUTPUT_KEYS)
     if OUTPUTS_KEY in outcome:
-        outcome = _with_outputs_decoded(outcome)
+        outcome.update(core.InvocationResult(**decode(outcome.pop(OUTPUTS_KEY))).as_dict(derived=True))
     return outcome, send_mock
 
 
