@@ -29,3 +29,20 @@ def test_endpoint_benchmark_smoke() -> None:
         "benchmarks/endpoint_bench.py", "--invokes", "50", "--seconds", "0.5", "--startup-rounds", "1"
     )
     assert "median" in output
+
+
+def test_ansible_benchmark_smoke() -> None:
+    # Our paths only (--quick needs neither amazon.aws nor .venv-bench): the loop in the
+    # controller's process and with the module forced, separate tasks, the lookup, and the
+    # module file run alone.
+    output = run("benchmarks/ansible_compare.py", "--quick")
+    for case in (
+        "loop (in the controller's process)",
+        "loop (module forced)",
+        "tasks (in the controller's process)",
+        "lookup loop",
+        "module file alone",
+        "loop, in process vs module forced",
+    ):
+        assert case in output, output
+    assert output.count("| ephemeral.aws.lambda_invocation") == 5, output

@@ -22,6 +22,12 @@ HERE = Path(__file__).resolve().parent
 PLAYBOOKS = HERE / "playbooks"
 FAKE_SYSLOG = HERE / "fake_syslog"
 TARGET_PYTHON = ROOT / ".venv" / "bin" / "python"  # has boto3; runs the module on "localhost"
+# Where the action plugin runs the module's code (see plugins/action/lambda_invocation.py):
+# in the controller's process (local connection, the controller's own Python), or as a
+# module (forced with ephemeral_aws_in_process=false, or another interpreter).
+EXECUTIONS = ("in_process", "module")
+IN_PROCESS_NOTE = "ephemeral.aws.lambda_invocation: running in the controller's process"
+MODULE_NOTE = "AnsiballZ_lambda_invocation.py"
 # Fake credentials: no_log on secret_key masks its value in results, so it must not be a
 # word that a result can contain.
 ACCESS_KEY = "AKIDEPHEMERALTEST"
@@ -94,6 +100,12 @@ class Run:
         self.tally["leak sweep (Ansible -vvvvvv, log file, syslog, callbacks): leaks found"] += len(leaks)
         assert not leaks, leaks
 
+    def assert_ran(self, execution: str) -> None:
+        """The action plugin took this path, and only it (needs verbosity >= 3)."""
+        stdout = self.proc.stdout
+        assert (IN_PROCESS_NOTE in stdout) == (execution == "in_process"), self.describe()
+        assert (MODULE_NOTE in stdout) == (execution == "module"), self.describe()
+
     def describe(self) -> str:
         stdout, stderr = self.proc.stdout[-6000:], self.proc.stderr[-3000:]
         return f"rc={self.rc}\n--- stdout (tail)\n{stdout}\n--- stderr\n{stderr}"
@@ -106,6 +118,10 @@ class PlaybookRunner:
     tmp: Path
     counter: list[int] = field(default_factory=lambda: [0])
     tally: Counter[str] = field(default_factory=Counter)
+    # "in_process": the controller's own Python is the target's; "module": the same target
+    # Python as before, with ephemeral_aws_in_process=false (the oldest core's controller
+    # runs in another venv, so its module runs take that path by the interpreter rule too).
+    execution: str = "module"
 
     def run(
         self,
@@ -114,7 +130,7 @@ class PlaybookRunner:
         verbosity: int = 6,
         env: dict[str, str] | None = None,
         extra_vars: dict[str, Any] | None = None,
-        target_python: Path | str = TARGET_PYTHON,
+        target_python: Path | str | None = None,
     ) -> Run:
         self.counter[0] += 1
         tmp = self.tmp / f"run{self.counter[0]}"
@@ -137,8 +153,15 @@ class PlaybookRunner:
             **(extra_vars or {}),
         }
         (tmp / "vars.json").write_text(json.dumps(variables))
+        host_vars = ""
+        if target_python is None:
+            if self.execution == "in_process":
+                target_python = self.core.venv / "bin" / "python"
+            else:
+                target_python = TARGET_PYTHON
+                host_vars = " ephemeral_aws_in_process=false"
         (tmp / "inventory.ini").write_text(
-            f"localhost ansible_connection=local ansible_python_interpreter={target_python}\n"
+            f"localhost ansible_connection=local ansible_python_interpreter={target_python}{host_vars}\n"
         )
         run_env = {
             "PATH": f"{self.core.venv / 'bin'}:{os.environ.get('PATH', '/usr/bin:/bin')}",

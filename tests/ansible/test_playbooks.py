@@ -4,12 +4,16 @@ Every run is also a leak test: -vvvvvv, ANSIBLE_LOG_PATH, the tree and junit cal
 the target's (fake) syslog must hold none of the secret markers (payload, client context,
 function error message, the function's own secret, the registered result and log tail),
 while files written by a later task from the registered values hold all of them.
+
+The module's playbooks run on both paths of the action plugin (fixture ``runner``): in the
+controller's process and as a module; ``Run.assert_ran`` checks which one was taken.
 """
 
 from __future__ import annotations
 
 import base64
 import json
+import os
 import subprocess
 import time
 import uuid
@@ -17,15 +21,23 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playbook_support import ACCESS_KEY, FUNCTION_OWN_SECRET, SECRET_KEY, PlaybookRunner
+from playbook_support import ACCESS_KEY, EXECUTIONS, FUNCTION_OWN_SECRET, SECRET_KEY, PlaybookRunner
 from recording_lambda import RecordingLambda
 
 CENSORED = "the output has been hidden due to the fact that 'no_log: true' was specified for this result"
 
 
-def test_module_every_option_and_output(playbook_runner: PlaybookRunner) -> None:
-    run = playbook_runner.run("module.yml")
+@pytest.fixture(params=EXECUTIONS)
+def runner(playbook_runner: PlaybookRunner, request: pytest.FixtureRequest) -> PlaybookRunner:
+    """The playbook runner, once for each path of the action plugin."""
+    playbook_runner.execution = request.param
+    return playbook_runner
+
+
+def test_module_every_option_and_output(runner: PlaybookRunner) -> None:
+    run = runner.run("module.yml")
     assert run.rc == 0, run.describe()
+    run.assert_ran(runner.execution)
     assert "failed=0" in run.proc.stdout and "ignored=4" in run.proc.stdout, run.describe()
 
     full = run.registered("full.json")
@@ -72,18 +84,30 @@ MATRIX = [("default", "json", v) for v in range(7)] + [
     ("oneline", "json", 0),
     ("oneline", "json", 6),
 ]
+# The whole matrix in the controller's process (the default path for such a play); the module
+# path at the verbosities and callbacks that print the most.
+HIDDEN_CASES = [("in_process", *case) for case in MATRIX] + [
+    ("module", "default", "json", 0),
+    ("module", "default", "json", 6),
+    ("module", "default", "yaml", 3),
+    ("module", "minimal", "json", 6),
+    ("module", "oneline", "json", 6),
+]
 
 
-@pytest.mark.parametrize(("callback", "result_format", "verbosity"), MATRIX)
+@pytest.mark.parametrize(("execution", "callback", "result_format", "verbosity"), HIDDEN_CASES)
 def test_hidden_for_every_callback_and_verbosity(
-    playbook_runner: PlaybookRunner, callback: str, result_format: str, verbosity: int
+    playbook_runner: PlaybookRunner, execution: str, callback: str, result_format: str, verbosity: int
 ) -> None:
+    playbook_runner.execution = execution
     run = playbook_runner.run(
         "hidden.yml",
         verbosity=verbosity,
         env={"ANSIBLE_STDOUT_CALLBACK": callback, "ANSIBLE_CALLBACK_RESULT_FORMAT": result_format},
     )
     assert run.rc == 0, run.describe()
+    if verbosity >= 3:
+        run.assert_ran(execution)
     kept = run.registered("hidden.json")
     assert kept["echoed"]["result_json"]["event"]["marker"] == run.markers["payload_marker"]
     assert kept["echoed"]["result_json"]["client_context"]["custom"]["secret"] == run.markers["cc_marker"]
@@ -102,13 +126,21 @@ def test_hidden_for_every_callback_and_verbosity(
 
 def test_module_without_boto3_on_the_target(playbook_runner: PlaybookRunner) -> None:
     """missing_required_lib on an old target Python without boto3 (also proves the module and
-    its module_utils run on Python 3.9)."""
+    its module_utils run on Python 3.9, and that a task whose interpreter is not the
+    controller's takes the module path: in the controller's process, boto3 would be found).
+
+    Skipped only outside CI when no such interpreter exists; under CI=true it fails instead.
+    """
     candidates = sorted(Path.home().glob(".pyenv/versions/3.9*/bin/python3.9"))
     python = next((str(p) for p in candidates if not _has_boto3(p)), None)
     if python is None:
-        pytest.skip("no Python 3.9 without boto3 here")
+        reason = f"no Python 3.9 without boto3 here (~/.pyenv/versions/3.9*/bin/python3.9: {candidates})"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(reason + "; under CI=true this case must run")
+        pytest.skip(reason)
     run = playbook_runner.run("no_boto3.yml", target_python=python)
     assert run.rc == 0, run.describe()
+    run.assert_ran("module")
     run.assert_no_leak()
 
 
@@ -116,8 +148,8 @@ def _has_boto3(python: Path) -> bool:
     return subprocess.run([str(python), "-c", "import boto3"], capture_output=True).returncode == 0
 
 
-def test_async_is_refused_before_invoking(playbook_runner: PlaybookRunner) -> None:
-    run = playbook_runner.run("async.yml", verbosity=0)
+def test_async_is_refused_before_invoking(runner: PlaybookRunner) -> None:
+    run = runner.run("async.yml", verbosity=0)
     assert run.rc == 0, run.describe()
     assert "failed=0" in run.proc.stdout and "ignored=3" in run.proc.stdout, run.describe()
     # The message is visible (nothing secret in it) for both poll values.
@@ -130,16 +162,50 @@ def test_async_is_refused_before_invoking(playbook_runner: PlaybookRunner) -> No
     run.assert_no_leak()
 
 
+@pytest.mark.parametrize(
+    ("access_key", "secret_key"),
+    [("test", "test"), ("AKIDONECHARSECRET", "y")],
+    ids=["test-test", "secret-y"],
+)
+def test_register_holds_the_outputs_unmasked_whatever_the_credentials(
+    runner: PlaybookRunner, access_key: str, secret_key: str
+) -> None:
+    """Ansible masks no_log values (secret_key) in module results; the outputs must not be."""
+    run = runner.run(
+        "unmasked.yml", env={"AWS_ACCESS_KEY_ID": access_key, "AWS_SECRET_ACCESS_KEY": secret_key}
+    )
+    assert run.rc == 0, run.describe()
+    run.assert_ran(runner.execution)
+    registered = run.registered("unmasked.json")
+    for name in ("from_env", "from_options"):
+        kept = registered[name]
+        event = {"msg": "testing the test", "y": "yyyy", "n": 1234, "marker": run.markers["payload_marker"]}
+        assert kept["result_json"]["event"] == event
+        assert json.loads(kept["result"]) == kept["result_json"]
+        assert base64.b64decode(kept["log_result"]).decode() == kept["log_text"]
+        assert "********" not in json.dumps(kept)
+    run.assert_no_leak(registered["from_env"]["result"], registered["from_env"]["log_result"])
+    assert CENSORED in run.proc.stdout
+
+
+def test_task_environment_reaches_fallbacks_and_boto3(runner: PlaybookRunner) -> None:
+    run = runner.run("environment.yml")
+    assert run.rc == 0, run.describe()
+    assert "failed=0" in run.proc.stdout and "ignored=1" in run.proc.stdout, run.describe()
+    run.assert_ran(runner.execution)
+    run.assert_no_leak()
+
+
 ROLE_ACCOUNT = "210987654321"  # another account than the base credentials' (moto: 123456789012)
 
 
 def test_role_assumption_signs_with_the_assumed_credentials_and_leaks_nothing(
-    playbook_runner: PlaybookRunner, sts_url: str, recording_endpoint: RecordingLambda
+    runner: PlaybookRunner, sts_url: str, recording_endpoint: RecordingLambda
 ) -> None:
     session_name = f"ansible-{uuid.uuid4().hex[:12]}"
     external_id = f"ext-{uuid.uuid4().hex}"
     started = time.time()
-    run = playbook_runner.run(
+    run = runner.run(
         "role.yml",
         env={"AWS_ENDPOINT_URL_STS": sts_url},
         extra_vars={

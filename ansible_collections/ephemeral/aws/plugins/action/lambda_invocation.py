@@ -4,6 +4,35 @@
 # SPDX-License-Identifier: Apache-2.0 OR GPL-3.0-or-later
 """Action plugin for ephemeral.aws.lambda_invocation: runs the module with its result hidden.
 
+Where it runs
+-------------
+
+When the task runs on the controller itself, the module's own code runs in this process
+instead of as a module, with the module's argument spec; everywhere else the module runs on
+the target as usual. "On the controller itself" means all of:
+
+* the connection is ``local`` (``connection: local``, or ``delegate_to`` a host whose
+  connection is local) and there is no ``become``;
+* the Python that would run the module is this process's: ``ansible_python_interpreter``
+  (of the delegated host, with ``delegate_to``) is unset / ``auto*``, or names this
+  interpreter (the same virtual environment, or the same executable outside one);
+* boto3 is importable here;
+* the variable ``ephemeral_aws_in_process`` is not false (a switch to force the module).
+
+In-process, everything else is as on the module path: the task's arguments (which already
+hold ``module_defaults``) are validated against the module's argument spec with
+ansible-core's ``ArgumentSpecValidator`` (types, aliases, environment fallbacks, choices),
+with the same error messages; the task's ``environment:`` is applied; check mode sends a
+DryRun; ``execute()`` of the module does the rest. The worker process that runs a task runs
+nothing else meanwhile, and the items of a ``loop:`` run one after another in it, so the
+core's process-wide client cache serves a whole loop with one client. The task's
+``environment:`` is applied by setting ``os.environ`` in this worker for the validation and
+the call (boto3 reads variables such as ``AWS_CONFIG_FILE`` and ``HTTPS_PROXY`` then), and
+restored afterwards; when it differs from the previous item's, the client cache is cleared.
+
+Hiding the result
+-----------------
+
 Two mechanisms, because ansible-core releases differ in which one reaches the callbacks:
 
 * ``self._task.no_log = True`` before the module runs. The module then gets
@@ -16,7 +45,9 @@ Two mechanisms, because ansible-core releases differ in which one reaches the ca
   ansible-core >= 2.16.13 / 2.17.6 and by the 2.19+ result model.
 
 ``register`` receives the uncensored result either way: censoring happens only on the copy
-made for callbacks.
+made for callbacks. The module hands the function's outputs over encoded so that the
+module-side masking of ``no_log`` values cannot alter them (module_utils/result_transport.py);
+they are decoded here.
 
 ``async`` is refused before anything runs, with ``poll: 0`` and with ``poll > 0``: the
 ``async_status`` module that polls an async job (run by ansible-core for ``poll > 0``, by a
@@ -25,9 +56,20 @@ later task for ``poll: 0``) returns the job's result as its own, which would pri
 
 from __future__ import annotations
 
+import contextlib
+import importlib.util
+import json
+import os
+import sys
+
+from ansible import constants as C
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
+from ansible.utils.display import Display
 from ansible.utils.vars import merge_hash
+from ansible_collections.ephemeral.aws.plugins.module_utils.result_transport import OUTPUTS_KEY, decode
+
+display = Display()
 
 MODULE = "ephemeral.aws.lambda_invocation"
 ASYNC_REFUSED = (
@@ -35,6 +77,19 @@ ASYNC_REFUSED = (
     "was not invoked. async_status would print the result that this module hides: run the task "
     "without async, and raise read_timeout for a long-running function."
 )
+# Set to false (as a host, group, play or task variable) to always run the module.
+IN_PROCESS_VARIABLE = "ephemeral_aws_in_process"
+IN_PROCESS_NOTE = MODULE + ": running in the controller's process (local connection, same Python)"
+UNEXPECTED = (
+    MODULE + " failed unexpectedly in the controller's process ({kind}); the function may have run. "
+    "Set ephemeral_aws_in_process=false to run the module instead."
+)
+UNDECODABLE = MODULE + ": the module's outputs could not be decoded ({reason})"
+
+# The task environment under which the core's cached clients were built, and the process
+# that built them (see _applied_environment); {} is the worker's own environment.
+_last_environment = {}
+_cache_pid = None
 
 
 class ActionModule(ActionBase):
@@ -49,15 +104,164 @@ class ActionModule(ActionBase):
             raise AnsibleActionFail(
                 ASYNC_REFUSED.format(async_val=self._task.async_val, poll=self._task.poll)
             )
+        task_vars = task_vars or {}
         self._task.no_log = True
         result = super().run(tmp, task_vars)
         del tmp  # tmp no longer has any effect
-        try:
-            result = merge_hash(
-                result,
-                self._execute_module(module_name=MODULE, module_args=self._task.args, task_vars=task_vars),
-            )
-        finally:
-            self._remove_tmp_path(self._connection._shell.tmpdir)
+        if self._runs_in_process(task_vars):
+            display.vvv(IN_PROCESS_NOTE, host=self._play_context.remote_addr)
+            result.update(self._run_in_process())
+        else:
+            try:
+                result = merge_hash(
+                    result,
+                    self._execute_module(
+                        module_name=MODULE, module_args=self._task.args, task_vars=task_vars
+                    ),
+                )
+            finally:
+                self._remove_tmp_path(self._connection._shell.tmpdir)
+            result = _with_outputs_decoded(result)
         result["_ansible_no_log"] = True
         return result
+
+    # Deciding where the module's code runs.
+
+    def _runs_in_process(self, task_vars):
+        if getattr(self._connection, "transport", None) != "local":
+            return False
+        if self._play_context.become or getattr(self._connection, "become", None) is not None:
+            return False
+        host_vars = task_vars
+        if self._task.delegate_to:
+            host_vars = (task_vars.get("ansible_delegated_vars") or {}).get(self._task.delegate_to) or {}
+        if not _as_bool(self._templar.template(host_vars.get(IN_PROCESS_VARIABLE, True))):
+            return False
+        interpreter = self._templar.template(
+            C.config.get_config_value("INTERPRETER_PYTHON", variables=host_vars)
+        )
+        if not is_this_python(interpreter):
+            return False
+        return (
+            importlib.util.find_spec("boto3") is not None and importlib.util.find_spec("botocore") is not None
+        )
+
+    # The in-process path.
+
+    def _run_in_process(self):
+        # Imported here: the module imports the core, and the core boto3 only when it builds
+        # a client; none of it is needed when the module runs on the target.
+        from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+        from ansible.module_utils.errors import UnsupportedError
+        from ansible_collections.ephemeral.aws.plugins.modules import lambda_invocation as module
+
+        environment = {}
+        self._compute_environment_string(environment)
+        args = _as_the_module_receives(self._task.args)
+        with _applied_environment(environment):
+            validation = ArgumentSpecValidator(module.argument_spec()).validate(args)
+            for warning in validation._warnings:
+                display.warning("Both option {option} and its alias {alias} are set.".format(**warning))
+            if validation.errors.errors:
+                msg = validation.errors.msg
+                if isinstance(validation.errors[0], UnsupportedError):
+                    msg = f"Unsupported parameters for ({MODULE}) module: {msg}"
+                return dict(failed=True, changed=False, msg=msg)
+            try:
+                outcome = module.execute(validation.validated_parameters, bool(self._task.check_mode))
+            except Exception as exc:  # pylint: disable=broad-exception-caught
+                # Only the kind: a third-party message could quote a payload or a credential.
+                return dict(failed=True, changed=False, msg=UNEXPECTED.format(kind=type(exc).__name__))
+        if not outcome.pop("failed", False):
+            return outcome
+        return dict(outcome, failed=True)
+
+
+def is_this_python(interpreter):
+    """Whether ``interpreter`` (an interpreter setting) is this process's Python.
+
+    Unset and ``auto*`` count as this Python. Two paths are the same Python when they are in
+    the same virtual environment, or outside one resolve to the same executable (a virtual
+    environment's ``python`` is a link to its base interpreter, so resolving links alone
+    would confuse two environments made from one Python).
+    """
+    if not interpreter or str(interpreter).startswith("auto"):
+        return True
+    return _environment_of(str(interpreter)) == _environment_of(sys.executable)
+
+
+def _environment_of(path):
+    path = os.path.abspath(os.path.expanduser(path))
+    bin_dir = os.path.dirname(path)
+    if os.path.isfile(os.path.join(bin_dir, os.pardir, "pyvenv.cfg")):
+        return ("venv", os.path.realpath(os.path.dirname(bin_dir)))
+    return ("python", os.path.realpath(path))
+
+
+def _as_bool(value):
+    if isinstance(value, str):
+        return value.strip().lower() not in ("false", "no", "off", "0", "n", "f", "")
+    return bool(value)
+
+
+def _as_the_module_receives(args):
+    """The task's arguments as plain JSON data, serialized as for a module (vaulted values
+    decrypted, tagged strings made plain)."""
+    try:
+        from ansible.module_utils.common.json import Direction, get_module_decoder, get_module_encoder
+    except ImportError:  # ansible-core < 2.19
+        from ansible.module_utils.common.json import AnsibleJSONEncoder
+
+        return json.loads(json.dumps(args, cls=AnsibleJSONEncoder, vault_to_text=True))
+    encoder = get_module_encoder("legacy", Direction.CONTROLLER_TO_MODULE)
+    decoder = get_module_decoder("legacy", Direction.CONTROLLER_TO_MODULE)
+    return json.loads(json.dumps(args, cls=encoder), cls=decoder)
+
+
+@contextlib.contextmanager
+def _applied_environment(environment):
+    """Apply the task's ``environment:`` to os.environ in this worker, restoring it after.
+
+    A worker process runs one task at a time, so no other code sees the change. The core's
+    client cache is cleared when the environment differs from the previous call's, since a
+    client keeps what boto3 read from the environment when it was built, and on the first call
+    in a process: a client inherited through fork (built by a lookup templated in the parent)
+    would share its connections with the parent.
+    """
+    global _last_environment, _cache_pid  # pylint: disable=global-statement
+
+    wanted = dict((str(key), str(value)) for key, value in environment.items())
+    if wanted != _last_environment or _cache_pid != os.getpid():
+        from ansible_collections.ephemeral.aws.plugins.module_utils.lambda_invocation_core.client import (
+            clear_client_cache,
+        )
+
+        clear_client_cache()
+        _last_environment, _cache_pid = wanted, os.getpid()
+    saved = dict((key, os.environ.get(key)) for key in wanted)
+    os.environ.update(wanted)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def _with_outputs_decoded(result):
+    """The module's result with the function's outputs decoded back into their keys."""
+    encoded = result.pop(OUTPUTS_KEY, None)
+    if encoded is None:
+        return result
+    from ansible_collections.ephemeral.aws.plugins.module_utils.lambda_invocation_core.invoke import (
+        InvocationResult,
+    )
+
+    try:
+        outputs = InvocationResult(**decode(encoded)).as_dict(derived=True)
+    except (ValueError, TypeError) as exc:
+        return dict(result, failed=True, msg=UNDECODABLE.format(reason=type(exc).__name__))
+    result.update(outputs)
+    return result

@@ -95,6 +95,11 @@ attributes:
     support: full
     details:
       - The action plugin hides the result and runs this module on the target.
+      - When the task runs on the controller (a C(local) connection without C(become), the
+        controller's own Python as the interpreter, boto3 importable), the action plugin runs
+        the module's code in Ansible's process instead, with the same validation, messages and
+        task environment; a loop then reuses one AWS client for all its items. Set the
+        variable C(ephemeral_aws_in_process=false) to always run the module.
   async:
     support: none
     details:
@@ -117,10 +122,13 @@ notes:
   - The task's arguments (payload, client context) are not part of the hidden result; they are
     kept out of the result, the target's syslog and the loop labels, but Ansible prints them in
     the task banner when C(display_args_to_stdout) is enabled (it is off by default).
-  - The values of O(secret_key), O(session_token) and O(external_id) are masked (C(********))
-    wherever they occur in the registered result, as for every C(no_log) option.
+  - The values of O(secret_key), O(session_token) and O(external_id) are C(no_log). Unlike other
+    modules' results, the function's outputs in the registered result are not masked where
+    they happen to contain such a value (for example C(test)); they are exactly what the
+    function returned. Everything else in the result is masked as usual.
   - With O(role_arn), the temporary credentials of the assumed role exist only in the memory of
-    the module's process; they are not part of the result or of any message.
+    the process that invokes (the module's, or Ansible's worker on the controller); they are not
+    part of the result or of any message.
   - Options are named as in the Terraform C(aws_lambda_invocation) resource; the AWS connection
     options are named as in C(amazon.aws), but this collection does not depend on it.
 seealso:
@@ -249,27 +257,30 @@ from ansible_collections.ephemeral.aws.plugins.module_utils.lambda_invocation_co
 from ansible_collections.ephemeral.aws.plugins.module_utils.lambda_invocation_core.validation import (
     build_request,
 )
+from ansible_collections.ephemeral.aws.plugins.module_utils.result_transport import OUTPUTS_KEY, encode
 
-try:
-    import boto3  # noqa: F401  # pylint: disable=unused-import
-
-    HAS_BOTO3 = True
-except ImportError:
-    HAS_BOTO3 = False
+# boto3 is imported by the core when it creates the client, not here: it is the largest
+# part of the module's start-up, and nothing needs it before the inputs are validated.
+# The core's MissingDependencyError (an ImportError) becomes missing_required_lib("boto3").
 
 
-def execute(params, check_mode):
+# The core's raw outputs (InvocationResult.as_dict()); the action plugin derives the others.
+OUTPUT_KEYS = ("result", "executed_version", "function_error", "log_result", "status_code")
+
+
+def execute(params, check_mode, derived=True):
     """Invoke as the options say; return the module result (with ``failed`` when it failed).
 
     Every failure message comes from the core and holds no payload, result or credential.
+    The action plugin calls this too, in its own process, when the task runs on the
+    controller (see plugins/action/lambda_invocation.py). With ``derived=False`` the outputs
+    are the core's five raw ones, without ``result_json`` and ``log_text``.
     """
     try:
         connection = connection_settings(params)
         request = build_request(params["function_name"], **invocation_arguments(params))
     except LambdaInvocationError as exc:
         return dict(failed=True, changed=False, msg=str(exc))
-    if not HAS_BOTO3:
-        return dict(failed=True, changed=False, msg=missing_required_lib("boto3"))
     try:
         result = send(
             request,
@@ -279,17 +290,30 @@ def execute(params, check_mode):
         )
     except FunctionError as exc:
         # The function ran: its outputs are returned with the failure.
-        return dict(failed=True, changed=True, msg=str(exc), **exc.result.as_dict(derived=True))
+        return dict(failed=True, changed=True, msg=str(exc), **exc.result.as_dict(derived=derived))
     except ImportError:  # MissingDependencyError, or botocore missing
         return dict(failed=True, changed=False, msg=missing_required_lib("boto3"))
     except LambdaInvocationError as exc:
         return dict(failed=True, changed=False, msg=str(exc))
-    return dict(changed=True, **result.as_dict(derived=True))
+    return dict(changed=True, **result.as_dict(derived=derived))
+
+
+def hand_over(outcome, no_log_values):
+    """Move the function's outputs into one text that Ansible's masking cannot alter.
+
+    ``exit_json``/``fail_json`` replace every ``no_log`` value (a secret key such as
+    ``test``) wherever it occurs in the result; the function's outputs must reach
+    ``register`` unchanged. The action plugin decodes them (module_utils/result_transport.py).
+    """
+    outputs = dict((key, outcome.pop(key)) for key in OUTPUT_KEYS if key in outcome)
+    if outputs:
+        outcome[OUTPUTS_KEY] = encode(outputs, no_log_values)
+    return outcome
 
 
 def main():
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
-    outcome = execute(module.params, module.check_mode)
+    outcome = hand_over(execute(module.params, module.check_mode, derived=False), module.no_log_values)
     if outcome.pop("failed", False):
         module.fail_json(**outcome)
     module.exit_json(**outcome)

@@ -3,11 +3,19 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from unittest import mock
 
 import pytest
 from ansible.errors import AnsibleActionFail
-from ansible_collections.ephemeral.aws.plugins.action.lambda_invocation import ActionModule
+from ansible_collections.ephemeral.aws.plugins.action.lambda_invocation import (
+    ActionModule,
+    _with_outputs_decoded,
+    is_this_python,
+)
+from ansible_collections.ephemeral.aws.plugins.module_utils.result_transport import OUTPUTS_KEY, encode
+from ansible_collections.ephemeral.aws.plugins.modules import lambda_invocation as module
 from ansible_collections.ephemeral.aws.tests.unit.utils import MARKER
 
 MODULE_RESULT = {
@@ -120,3 +128,195 @@ def test_tmp_path_removed_when_the_module_raises():
     ):
         action.run(task_vars={})
     remove_tmp.assert_called_once()
+
+
+# Where the module's code runs: in this process only for the controller's own local Python.
+
+
+def make_local_action(task_vars=None, args=None, environment=None, check_mode=False):
+    action, task = make_action(check_mode=check_mode)
+    task.args = dict(args or {"function_name": "f", "payload": {"k": MARKER}, "region": "us-east-1"})
+    task.delegate_to = None
+    task.environment = environment
+    action._connection.transport = "local"
+    action._connection.become = None
+    action._play_context.become = False
+    action._templar.template.side_effect = lambda value, **_kwargs: value
+    return action, task
+
+
+def in_process_decision(action, task_vars):
+    return action._runs_in_process(dict({"ansible_python_interpreter": sys.executable}, **task_vars))
+
+
+def test_local_connection_with_the_controllers_python_runs_in_process():
+    action, _task = make_local_action()
+    assert in_process_decision(action, {}) is True
+    assert action._runs_in_process({}) is True  # unset interpreter: the controller's
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "ssh",
+        "become",
+        "other_python",
+        "interpreter_with_arguments",
+        "switch_off",
+        "no_boto3",
+    ],
+)
+def test_every_other_case_runs_the_module(change, tmp_path):
+    action, _task = make_local_action()
+    task_vars = {}
+    if change == "ssh":
+        action._connection.transport = "ssh"
+    elif change == "become":
+        action._play_context.become = True
+    elif change == "other_python":
+        task_vars["ansible_python_interpreter"] = "/usr/bin/python3.9"
+    elif change == "interpreter_with_arguments":
+        task_vars["ansible_python_interpreter"] = f"/usr/bin/env {sys.executable}"
+    elif change == "switch_off":
+        task_vars["ephemeral_aws_in_process"] = "false"
+    with mock.patch("importlib.util.find_spec", return_value=None if change == "no_boto3" else object()):
+        assert in_process_decision(action, task_vars) is False
+
+
+def test_delegate_to_reads_the_delegated_hosts_interpreter():
+    action, task = make_local_action()
+    task.delegate_to = "other"
+    delegated = {"other": {"ansible_python_interpreter": "/opt/elsewhere/bin/python"}}
+    assert action._runs_in_process({"ansible_delegated_vars": delegated}) is False
+    delegated["other"]["ansible_python_interpreter"] = sys.executable
+    assert action._runs_in_process({"ansible_delegated_vars": delegated}) is True
+
+
+def test_another_venv_of_the_same_base_python_is_another_python(tmp_path):
+    # A venv's python links to its base interpreter: resolving links alone would confuse them.
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    (tmp_path / "bin" / "python").symlink_to(os.path.realpath(sys.executable))
+    assert is_this_python(str(tmp_path / "bin" / "python")) is False
+    assert is_this_python(sys.executable) is True
+    assert is_this_python(None) is True
+    assert is_this_python("auto_silent") is True
+
+
+def run_in_process(action, task):
+    with mock.patch.object(action, "_runs_in_process", return_value=True):
+        return action.run(task_vars={})
+
+
+def test_in_process_validates_with_the_modules_spec_and_task_environment(monkeypatch):
+    action, task = make_local_action(
+        args={"name": "f", "payload": {"k": MARKER}, "aws_region": "eu-west-1", "read_timeout": "12"},
+        environment=[{"AWS_SECRET_ACCESS_KEY": "from-task-env", "AWS_ACCESS_KEY_ID": "AKIDTASK"}],
+        check_mode=True,
+    )
+    seen = {}
+
+    def execute(params, check_mode):
+        seen.update(
+            params=dict(params), check_mode=check_mode, environ=os.environ.get("AWS_SECRET_ACCESS_KEY")
+        )
+        return dict(changed=True, result="testing the test", status_code=204)
+
+    monkeypatch.setattr(module, "execute", execute)
+    result = run_in_process(action, task)
+    assert result == {
+        "changed": True,
+        "result": "testing the test",
+        "status_code": 204,
+        "_ansible_no_log": True,
+    }
+    params = seen["params"]
+    assert params["function_name"] == "f" and params["region"] == "eu-west-1"  # aliases
+    assert params["read_timeout"] == 12.0  # type coercion
+    assert params["secret_key"] == "from-task-env" and params["access_key"] == "AKIDTASK"  # env fallback
+    assert params["log_type"] == "None" and params["fail_on_function_error"] is True  # defaults
+    assert seen["check_mode"] is True and seen["environ"] == "from-task-env"
+    assert "AWS_SECRET_ACCESS_KEY" not in os.environ  # restored
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ({"payload": {}}, "missing required arguments: function_name"),
+        (
+            {"function_name": "f", "payload": {}, "nonsense": 1},
+            "Unsupported parameters for (ephemeral.aws.lambda_invocation) module: nonsense.",
+        ),
+        ({"function_name": "f", "payload": {}, "read_timeout": "soon"}, "read_timeout"),
+    ],
+)
+def test_in_process_argument_errors_fail_without_invoking(monkeypatch, args, message):
+    action, task = make_local_action(args=args)
+    monkeypatch.setattr(module, "execute", mock.Mock(side_effect=AssertionError("must not run")))
+    result = run_in_process(action, task)
+    assert result["failed"] is True and result["_ansible_no_log"] is True
+    assert message in result["msg"]
+
+
+def test_in_process_unexpected_error_names_only_its_kind(monkeypatch):
+    action, task = make_local_action()
+    monkeypatch.setattr(module, "execute", mock.Mock(side_effect=KeyError(MARKER)))
+    result = run_in_process(action, task)
+    assert result["failed"] is True
+    assert "KeyError" in result["msg"] and MARKER not in result["msg"]
+
+
+def test_module_outputs_are_decoded_into_the_registered_result():
+    action, _task = make_action()
+    raw = {
+        "result": '{"msg": "testing the test"}',
+        "executed_version": "$LATEST",
+        "function_error": None,
+        "log_result": "dGVzdA==",
+        "status_code": 200,
+    }
+    returned = {"changed": True, OUTPUTS_KEY: encode(raw, {"test"})}
+    with (
+        mock.patch.object(action, "_execute_module", return_value=returned),
+        mock.patch.object(action, "_remove_tmp_path"),
+    ):
+        result = action.run(task_vars={})
+    assert OUTPUTS_KEY not in result
+    assert result["result_json"] == {"msg": "testing the test"} and result["log_text"] == "test"
+    assert result["status_code"] == 200 and result["_ansible_no_log"] is True
+
+
+def test_altered_outputs_fail_with_a_message_naming_no_value():
+    returned = {"changed": True, OUTPUTS_KEY: encode({"result": MARKER}, set())[:-1] + "********"}
+    result = _with_outputs_decoded(returned)
+    assert result["failed"] is True and MARKER not in result["msg"]
+
+
+def test_client_cache_follows_the_task_environment_and_the_process(monkeypatch):
+    from ansible_collections.ephemeral.aws.plugins.action import lambda_invocation as plugin
+    from ansible_collections.ephemeral.aws.plugins.module_utils.lambda_invocation_core import client
+
+    cleared = mock.Mock()
+    monkeypatch.setattr(client, "clear_client_cache", cleared)
+    monkeypatch.setattr(plugin, "_last_environment", {})
+    monkeypatch.setattr(plugin, "_cache_pid", None)
+    monkeypatch.delenv("AWS_CONFIG_FILE", raising=False)
+    seen = []
+    for environment in (
+        {},
+        {},
+        {"AWS_CONFIG_FILE": "/a"},
+        {"AWS_CONFIG_FILE": "/a"},
+        {"AWS_CONFIG_FILE": "/b"},
+        {},
+    ):
+        with plugin._applied_environment(environment):
+            seen.append(os.environ.get("AWS_CONFIG_FILE"))
+        seen.append(cleared.call_count)
+        assert "AWS_CONFIG_FILE" not in os.environ
+    # Cleared on the first call in this process, then whenever the environment changed.
+    assert seen == [None, 1, None, 1, "/a", 2, "/a", 2, "/b", 3, None, 4]
+    monkeypatch.setattr(plugin, "_cache_pid", -1)  # as after a fork
+    with plugin._applied_environment({}):
+        pass
+    assert cleared.call_count == 5

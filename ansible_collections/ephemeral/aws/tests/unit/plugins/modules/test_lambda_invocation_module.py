@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 import json
+import sys
 from unittest import mock
 
 import pytest
 from ansible.module_utils import basic
+from ansible_collections.ephemeral.aws.plugins.module_utils.result_transport import OUTPUTS_KEY, decode
 from ansible_collections.ephemeral.aws.plugins.modules import lambda_invocation
 from ansible_collections.ephemeral.aws.tests.unit.utils import COMPANIONS, MARKER, core, env_order_cases
 
@@ -76,7 +78,14 @@ def run_module(args, check_mode=False, send=None):
         pytest.raises((ExitJson, FailJson)) as info,
     ):
         lambda_invocation.main()
-    return info.value.args[0], send_mock
+    outcome = info.value.args[0]
+    # The outputs travel encoded (module_utils/result_transport.py); the action plugin
+    # decodes them and derives result_json and log_text, as here (its own tests cover that;
+    # module tests cannot import controller code).
+    assert not any(key in outcome for key in lambda_invocation.OUTPUT_KEYS)
+    if OUTPUTS_KEY in outcome:
+        outcome.update(core.InvocationResult(**decode(outcome.pop(OUTPUTS_KEY))).as_dict(derived=True))
+    return outcome, send_mock
 
 
 BASE = {"function_name": "my-function", "payload": {"key": MARKER}, "region": "us-east-1"}
@@ -269,11 +278,13 @@ def test_missing_required_options_are_reported_by_ansible():
 
 
 def test_boto3_missing(monkeypatch):
-    monkeypatch.setattr(lambda_invocation, "HAS_BOTO3", False)
-    outcome, send = run_module(BASE)
+    # The core imports boto3 when it builds the client (the module does not import it).
+    monkeypatch.setitem(sys.modules, "boto3", None)
+    core.clear_client_cache()
+    outcome, send = run_module(BASE, send=core.send)
     assert outcome["failed"] is True
     assert "boto3" in outcome["msg"] and "Failed to import the required Python library" in outcome["msg"]
-    send.assert_not_called()
+    send.assert_called_once()
 
 
 def test_boto3_missing_reported_by_the_core():
