@@ -111,32 +111,28 @@ def test_connection_dropped_after_send_runs_once(
     assert count_executions(count_file) == 1
 
 
-def test_endpoint_down_is_clear_and_fast(tally: Counter[str]) -> None:
+def test_endpoint_down_is_clear(tally: Counter[str]) -> None:
     import socket
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    started = time.monotonic()
     with pytest.raises(core.EndpointUnreachableError, match="connection refused or name not resolved"):
         core.invoke("echo", {}, connection=connection(f"http://127.0.0.1:{port}"))
     tally["faults injected: endpoint down"] += 1
-    assert time.monotonic() - started < 3
 
 
-def test_dns_failure_is_clear_and_fast(tally: Counter[str]) -> None:
-    started = time.monotonic()
+def test_dns_failure_is_clear(tally: Counter[str]) -> None:
     with pytest.raises(core.EndpointUnreachableError, match="was not sent"):
         core.invoke("echo", {}, connection=connection("https://lambda.does-not-exist.invalid"))
     tally["faults injected: DNS failure"] += 1
-    assert time.monotonic() - started < 5
 
 
 @pytest.fixture(scope="module")
 def tls_relay(
     fault_endpoint: RunningEndpoint, tmp_path_factory: pytest.TempPathFactory, tally: Counter[str]
 ) -> Any:
-    trustme = pytest.importorskip("trustme")
+    import trustme  # a dev dependency: missing, the run fails rather than skips
     authority = trustme.CA()
     server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     authority.issue_cert("127.0.0.1").configure_cert(server_context)
@@ -147,13 +143,11 @@ def tls_relay(
     relay.close()
 
 
-def test_untrusted_certificate_is_clear_and_fast(tls_relay: tuple[str, str], tally: Counter[str]) -> None:
+def test_untrusted_certificate_is_clear(tls_relay: tuple[str, str], tally: Counter[str]) -> None:
     url, _ = tls_relay
-    started = time.monotonic()
     with pytest.raises(core.EndpointUnreachableError, match="TLS handshake"):
         core.invoke("echo", {}, connection=connection(url))
     tally["faults injected: untrusted TLS certificate"] += 1
-    assert time.monotonic() - started < 3
 
 
 def test_ca_bundle_makes_the_same_endpoint_work(tls_relay: tuple[str, str], tally: Counter[str]) -> None:
@@ -165,11 +159,9 @@ def test_ca_bundle_makes_the_same_endpoint_work(tls_relay: tuple[str, str], tall
 
 def test_plain_http_to_a_tls_port_is_clear(tls_relay: tuple[str, str], tally: Counter[str]) -> None:
     url, _ = tls_relay
-    started = time.monotonic()
     with pytest.raises(core.LambdaInvocationError):
         core.invoke("echo", {}, connection=connection(url.replace("https://", "http://"), read_timeout=3.0))
     tally["faults injected: wrong protocol"] += 1
-    assert time.monotonic() - started < 5
 
 
 @pytest.mark.slow
@@ -178,14 +170,12 @@ def test_invocation_longer_than_botocore_default_read_timeout(
 ) -> None:
     """65 s: past botocore's 60 s default that makes plain boto3 send the invoke again."""
     count_file = tmp_path / "long.txt"
-    started = time.monotonic()
     outcome = core.invoke(
         "count",
         {"count_file": str(count_file), "seconds": 65, "tag": "long"},
         fail_on_function_error=True,
         connection=connection(fault_endpoint.url, read_timeout=core.DEFAULT_READ_TIMEOUT),
     )
-    assert time.monotonic() - started >= 65
     assert outcome.result_json["count"] == 1
     time.sleep(0.5)
     tally["calls made"] += 1

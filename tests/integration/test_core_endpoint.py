@@ -111,14 +111,12 @@ def test_dry_run_does_not_run_the_handler(lambda_endpoint: RunningEndpoint, coun
 
 def test_read_timeout_runs_the_function_once(lambda_endpoint: RunningEndpoint, count_file: str) -> None:
     """A function slower than the client's read timeout runs exactly once."""
-    started = time.monotonic()
     with pytest.raises(core.InvocationTimeoutError) as caught:
         core.invoke(
             "count",
             {"count_file": count_file, "seconds": 3},
             connection=connection(lambda_endpoint, read_timeout=1.0),
         )
-    assert time.monotonic() - started < 2.5
     assert "may still be running" in str(caught.value)
     time.sleep(3.5)  # the function finishes; any re-sent request would have run it again
     assert count_executions(count_file) == 1

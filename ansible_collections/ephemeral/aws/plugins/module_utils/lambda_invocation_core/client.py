@@ -31,6 +31,7 @@ from .settings import (
     DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_MAX_ATTEMPTS,
     DEFAULT_READ_TIMEOUT,
+    DEFAULT_ROLE_SESSION_NAME,
     ConnectionSettings,
 )
 from .transport_errors import setup_error
@@ -43,6 +44,7 @@ __all__ = [
     "DEFAULT_CONNECT_TIMEOUT",
     "DEFAULT_MAX_ATTEMPTS",
     "DEFAULT_READ_TIMEOUT",
+    "DEFAULT_ROLE_SESSION_NAME",
     "USER_AGENT_EXTRA",
     "Connection",
     "ConnectionSettings",

@@ -19,6 +19,8 @@ from .log_redaction import invoke_logs_dropped
 from .model_support import require_model_support
 from .result import InvocationResult, result_from_response
 from .retry_policy import (
+    BACKOFF_BASE_SECONDS,
+    BACKOFF_CAP_SECONDS,
     NOT_RUN_RETRYABLE_CODES,
     RETRYABLE_CODES,
     THROTTLE_CODES,
@@ -30,6 +32,8 @@ from .transport_errors import error_fields, invoke_error
 from .validation import InvocationRequest, build_request
 
 __all__ = [
+    "BACKOFF_BASE_SECONDS",
+    "BACKOFF_CAP_SECONDS",
     "NOT_RUN_RETRYABLE_CODES",
     "RETRYABLE_CODES",
     "THROTTLE_CODES",
