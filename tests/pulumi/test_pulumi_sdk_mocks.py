@@ -19,8 +19,9 @@ from pulumi_test_settings import STACK_ACCESS_KEY, STACK_SECRET_KEY
 from recording_lambda import RecordingLambda, recording_lambda
 
 import lambda_invocation_core as core
-from local_lambda.testing import RunningEndpoint, count_executions
+from local_lambda.launcher import RunningEndpoint
 from pulumi_lambda_invocation import LambdaInvocation, invoke, schema
+from tests.support.functions import count_executions
 
 SECRET_RESULT = {"password": "sdk-mocks-secret-91c3"}
 
