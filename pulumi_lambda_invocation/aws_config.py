@@ -130,14 +130,16 @@ def program_stack_settings() -> Mapping[str, Any]:
 
 
 _FULL_KEYS = tuple(f"aws:{key}" for key in HONOURED_KEYS)
-_ENV_KEYS = tuple(pulumi.runtime.config.get_config_env_key(key) for key in _FULL_KEYS)
+# The SDK's own names for the per-key environment fallbacks (PULUMI_CONFIG_AWS_REGION ...).
+_env_key = getattr(pulumi.runtime.config, "get_config_env_key", None)
+_ENV_KEYS = tuple(_env_key(key) for key in _FULL_KEYS) if callable(_env_key) else None
 _memo: tuple[tuple[Any, ...], Mapping[str, Any]] | None = None
 _memo_lock = threading.Lock()
 
 
 def _fingerprint() -> tuple[Any, ...] | None:
     config_map = getattr(pulumi.runtime.config, "CONFIG", None)
-    if not isinstance(config_map, contextvars.ContextVar):
+    if _ENV_KEYS is None or not isinstance(config_map, contextvars.ContextVar):
         return None
     values = config_map.get()
     if not isinstance(values, Mapping):

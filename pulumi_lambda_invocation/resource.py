@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from typing import Any, cast, overload
+from typing import Any, Optional, cast, overload
 
 import pulumi
 import pulumi.dynamic
@@ -159,21 +159,24 @@ class LambdaInvocation(pulumi.dynamic.Resource, module="lambda_invocation", name
         ``1.0``) and drops keys whose value is null: parse ``result`` for the exact document."""
         return cast("pulumi.Output[Any]", pulumi.get(self, "result_json"))
 
+    # Optional[...], not "X | None": Pulumi evaluates these hints at run time (to type the
+    # outputs), and the package runs on Python 3.9.
+
     @property
     @pulumi.getter
-    def executed_version(self) -> pulumi.Output[str | None]:
+    def executed_version(self) -> pulumi.Output[Optional[str]]:  # noqa: UP045
         """The version that ran (``$LATEST`` or a number)."""
         return cast("pulumi.Output[str | None]", pulumi.get(self, "executed_version"))
 
     @property
     @pulumi.getter
-    def function_error(self) -> pulumi.Output[str | None]:
+    def function_error(self) -> pulumi.Output[Optional[str]]:  # noqa: UP045
         """``Unhandled`` (or ``Handled``) when the function failed, else None."""
         return cast("pulumi.Output[str | None]", pulumi.get(self, "function_error"))
 
     @property
     @pulumi.getter
-    def log_result(self) -> pulumi.Output[str | None]:
+    def log_result(self) -> pulumi.Output[Optional[str]]:  # noqa: UP045
         """Base64 tail of the execution log when ``log_type="Tail"``, else None (secret)."""
         return cast("pulumi.Output[str | None]", pulumi.get(self, "log_result"))
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Optional
 
 import pulumi
 
@@ -106,9 +106,10 @@ class OutputSpec:
 
 OUTPUTS: tuple[OutputSpec, ...] = (
     OutputSpec("result", str, secret=True),
-    OutputSpec("executed_version", str | None, secret=False),
-    OutputSpec("function_error", str | None, secret=False),
-    OutputSpec("log_result", str | None, secret=True),
+    # Optional[...]: evaluated at import, and the package runs on Python 3.9.
+    OutputSpec("executed_version", Optional[str], secret=False),
+    OutputSpec("function_error", Optional[str], secret=False),
+    OutputSpec("log_result", Optional[str], secret=True),
     OutputSpec("status_code", int, secret=False),
     OutputSpec("result_json", Any, secret=True),
 )

@@ -11,8 +11,9 @@ import pytest
 from pulumi_test_engine import TestEngine
 from pulumi_test_settings import PLANTED, REGION
 
-from local_lambda.testing import CapturedLogs, RunningEndpoint
+from local_lambda.launcher import RunningEndpoint
 from pulumi_lambda_invocation import LambdaInvocation, invoke
+from tests.support.logs import CapturedLogs
 
 MARKER = "PULUMI-LEAK-MARKER-2b7d"
 

@@ -33,8 +33,9 @@ from pulumi_test_settings import PLANTED, REGION, STACK_ACCESS_KEY, STACK_SECRET
 from recording_lambda import RecordingLambda, recording_lambda
 
 import pulumi_lambda_invocation
-from local_lambda.testing import RunningEndpoint, count_executions
+from local_lambda.launcher import RunningEndpoint
 from pulumi_lambda_invocation import LambdaInvocation
+from tests.support.functions import count_executions
 
 URN = "urn:pulumi:test::lambda-invocation::pulumi-python:dynamic/lambda_invocation:LambdaInvocation::inv"
 SECRET_MARKER = "host-payload-marker-77e1"

@@ -20,8 +20,9 @@ from pulumi_test_settings import PLANTED, REGION
 
 import lambda_invocation_core
 import pulumi_lambda_invocation as pli
-from local_lambda.testing import RunningEndpoint, count_executions
+from local_lambda.launcher import RunningEndpoint
 from pulumi_lambda_invocation import LambdaInvocation, LambdaInvocationArgs
+from tests.support.functions import count_executions
 
 SECRET_MARKER = "payload-secret-marker-4f9a"
 

@@ -8,8 +8,10 @@ declaration disagrees with the core it feeds.
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import inspect
+import types
 import typing
 from collections.abc import Callable
 from pathlib import Path
@@ -174,3 +176,28 @@ def test_the_outputs_agree_with_the_declaration() -> None:
 def test_every_input_is_documented_in_the_readme(spec: InputSpec) -> None:
     readme = Path(pli.__file__).with_name("README.md").read_text(encoding="utf-8")
     assert f"`{spec.name}`" in readme
+
+
+def test_what_python_3_9_evaluates_uses_no_union_operator() -> None:
+    # The package runs on Python 3.9 (requires-python), where "str | None" fails when it is
+    # evaluated: in the declaration (built at import) and in the resource's getter hints,
+    # which Pulumi evaluates to type the outputs. Elsewhere annotations stay text.
+    declared = [(spec.name, spec.type) for spec in schema.INPUTS]
+    declared += [(spec.name, spec.type) for spec in schema.OUTPUTS]
+    for name, declared_type in declared:
+        assert not isinstance(declared_type, types.UnionType), name
+        assert "|" not in repr(declared_type), name
+    tree = ast.parse(Path(inspect.getfile(pli.LambdaInvocation)).read_text(encoding="utf-8"))
+    getters = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef)
+        and any(ast.unparse(d) == "pulumi.getter" for d in node.decorator_list)
+    ]
+    assert sorted(getter.name for getter in getters) == sorted(schema.OUTPUT_NAMES)
+    for getter in getters:
+        assert getter.returns is not None
+        unions = [
+            n for n in ast.walk(getter.returns) if isinstance(n, ast.BinOp) and isinstance(n.op, ast.BitOr)
+        ]
+        assert unions == [], f"{getter.name}: {ast.unparse(getter.returns)}"

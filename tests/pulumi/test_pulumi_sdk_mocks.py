@@ -11,6 +11,7 @@ import asyncio
 import json
 import threading
 from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pulumi
@@ -19,8 +20,9 @@ from pulumi_test_settings import STACK_ACCESS_KEY, STACK_SECRET_KEY
 from recording_lambda import RecordingLambda, recording_lambda
 
 import lambda_invocation_core as core
-from local_lambda.testing import RunningEndpoint, count_executions
+from local_lambda.launcher import RunningEndpoint
 from pulumi_lambda_invocation import LambdaInvocation, invoke, schema
+from tests.support.functions import count_executions
 
 SECRET_RESULT = {"password": "sdk-mocks-secret-91c3"}
 
@@ -270,3 +272,29 @@ def test_invoke_refuses_a_forbidden_account_before_sending(recording: RecordingL
         run_with_sdk_mocks(program, PlainMocks(), config)
     assert refused.value.account_id == "123456789012"
     assert recording.seen() == []
+
+
+def test_invoke_reads_the_profile_from_the_stack_s_shared_files(
+    recording: RecordingLambda, tmp_path: Path
+) -> None:
+    credentials = tmp_path / "credentials"
+    credentials.write_text(
+        "[deploy]\naws_access_key_id = AKIAPROFILEFILE00001\naws_secret_access_key = profile-secret\n"
+    )
+    settings = tmp_path / "config"
+    settings.write_text("[profile deploy]\nregion = eu-west-3\n")
+    config = {
+        "aws:profile": "deploy",
+        "aws:sharedCredentialsFiles": json.dumps([str(credentials)]),
+        "aws:sharedConfigFiles": json.dumps([str(settings)]),
+        "aws:endpoints": json.dumps([{"lambda": recording.url}]),
+    }
+
+    def program() -> pulumi.Output[Any]:
+        return invoke("echo", {}).status_code
+
+    assert run_with_sdk_mocks(program, PlainMocks(), config) == 200
+    [seen] = recording.seen()
+    # The profile's key and region, from the files the stack names (the environment points
+    # at files that do not exist).
+    assert (seen.access_key_id, seen.region) == ("AKIAPROFILEFILE00001", "eu-west-3")
