@@ -12,6 +12,7 @@ from typing import Any
 
 import tomllib
 from packaging.requirements import Requirement
+from packaging.version import Version
 from playbook_support import ROOT, AnsibleCore
 
 COLLECTION = ROOT / "ansible_collections" / "ephemeral" / "aws"
@@ -70,7 +71,15 @@ def requirement_lines(path: Path) -> list[Requirement]:
     return [Requirement(line) for line in lines if line]
 
 
-def floor(requirement: Requirement) -> str:
+def floor(requirement: Requirement) -> Version:
+    """The version of a single ``>=`` requirement (1.34 and 1.34.0 are the same floor)."""
     (spec,) = requirement.specifier
     assert spec.operator == ">=", requirement
-    return spec.version
+    return Version(spec.version)
+
+
+def stated_floor(text: str, pattern: str) -> Version:
+    """The version in the one match of pattern (its first group) in text."""
+    found = re.findall(pattern, text)
+    assert len(found) == 1, (pattern, text)
+    return Version(found[0])
