@@ -18,10 +18,13 @@ import subprocess
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 NEEDS_MORE_THAN_THE_FLOORS = ("test_model_support.py", "test_packaging.py", "test_assume_role.py")
 
 
+@pytest.mark.timeout(900)  # a whole suite: about a minute, more on a busy machine
 def test_the_core_suite_passes_on_the_floors(
     floors: dict[str, str], floor_venvs: dict[str, Path], tally: Counter[str]
 ) -> None:
