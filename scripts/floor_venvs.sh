@@ -4,7 +4,8 @@
 #   core=.venv-floor-core      the project installed editable with exactly boto3 == the floor
 #                              (botocore == the lowest that boto3 accepts) and pulumi == the
 #                              floor, on the oldest Python that pyproject claims (requires-python)
-#                              or the oldest that this pulumi installs on, whichever is newer
+#                              or the oldest that this pulumi installs on, whichever is newer;
+#                              with the test tools the core's tests need (floors.py --test-tools)
 #   ansible=.venv-floor-ansible    ansible-core == the collection's floor with the boto3 floor,
 #                              on its oldest controller Python (scripts/ansible_oldest_venv.sh --floors)
 # The floors are read from pyproject.toml and meta/runtime.yml by scripts/floors.py; nothing
@@ -41,9 +42,13 @@ if [ ! -f "$stamp" ]; then
     "$venv/bin/python" -m pip install -q --disable-pip-version-check \
         -e "$ROOT[pulumi]" "boto3==$FLOOR_BOTO3" "pulumi==$FLOOR_PULUMI" 2>&1 | quiet_pip
     botocore=$(botocore_floor_of "$venv/bin/python")
-    "$venv/bin/python" -m pip install -q --disable-pip-version-check "botocore==$botocore" 2>&1 | quiet_pip
-    [ "$("$venv/bin/python" -c 'import boto3, pulumi, lambda_invocation_core; print(boto3.__version__)')" = \
-        "$FLOOR_BOTO3" ] || { echo "floor_venvs: installing the floors in $venv failed" >&2; exit 1; }
+    # The tools the core's tests need (tests/floors runs them here), with the floors held.
+    mapfile -t tools < <("$ROOT/.venv/bin/python" "$ROOT/scripts/floors.py" --test-tools)
+    "$venv/bin/python" -m pip install -q --disable-pip-version-check "botocore==$botocore" \
+        "boto3==$FLOOR_BOTO3" "pulumi==$FLOOR_PULUMI" "${tools[@]}" 2>&1 | quiet_pip
+    [ "$("$venv/bin/python" -c 'import boto3, botocore, pulumi, lambda_invocation_core, pytest
+print(boto3.__version__, botocore.__version__)')" = "$FLOOR_BOTO3 $botocore" ] ||
+        { echo "floor_venvs: installing the floors in $venv failed" >&2; exit 1; }
     touch "$stamp"
 fi
 echo "core=$venv"

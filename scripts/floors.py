@@ -11,10 +11,13 @@ scripts/floor_venvs.sh and scripts/ansible_oldest_venv.sh build venvs with exact
 versions; tests/floors checks that the venvs carry them. Needs Python >= 3.11 (tomllib) with
 `packaging` (the project venv has both).
 
-Usage: floors.py [--shell | --json | --stamp]
-  --shell  FLOOR_PYTHON=3.9, FLOOR_BOTO3=... lines, for eval
-  --stamp  a digest of what the floor venvs install (floors and runtime dependencies), so
-           that they are rebuilt when it changes and not on every edit of pyproject.toml
+Usage: floors.py [--shell | --json | --stamp | --test-tools]
+  --shell       FLOOR_PYTHON=3.9, FLOOR_BOTO3=... lines, for eval
+  --stamp       a digest of what the floor venvs install (floors, runtime dependencies and
+                test tools), so that they are rebuilt when it changes and not on every
+                edit of pyproject.toml
+  --test-tools  the requirements (from the dev extra) that the core's tests need to run in
+                the floor venv, one a line
 """
 
 from __future__ import annotations
@@ -73,9 +76,21 @@ def floors() -> dict[str, str]:
     }
 
 
+# What tests/core needs besides the product (tests/floors runs most of it on the floors).
+TEST_TOOLS = ("pytest", "pytest-timeout", "hypothesis", "trustme", "moto")
+
+
+def test_tools() -> list[str]:
+    dev = tomllib.loads(PYPROJECT.read_text())["project"]["optional-dependencies"]["dev"]
+    found = [text for text in dev if Requirement(text).name in TEST_TOOLS]
+    if len(found) != len(TEST_TOOLS):
+        raise SystemExit(f"floors: the dev extra should name each of {TEST_TOOLS} once")
+    return found
+
+
 def stamp() -> str:
     project = tomllib.loads(PYPROJECT.read_text())["project"]
-    installed = [floors(), project["dependencies"], project["optional-dependencies"]["pulumi"]]
+    installed = [floors(), project["dependencies"], project["optional-dependencies"]["pulumi"], test_tools()]
     return hashlib.sha256(json.dumps(installed, sort_keys=True).encode()).hexdigest()[:16]
 
 
@@ -85,10 +100,13 @@ def main() -> int:
     form.add_argument("--shell", action="store_true", help="FLOOR_<NAME>=<version> lines for eval")
     form.add_argument("--json", action="store_true")
     form.add_argument("--stamp", action="store_true", help="a digest of what the floor venvs install")
+    form.add_argument("--test-tools", action="store_true", help="requirements of the core's tests")
     args = parser.parse_args()
     found = floors()
     if args.stamp:
         print(stamp())
+    elif args.test_tools:
+        print("\n".join(test_tools()))
     elif args.json:
         print(json.dumps(found))
     elif args.shell:
