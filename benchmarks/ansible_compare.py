@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from local_lambda.testing import running_endpoint  # noqa: E402
+from local_lambda.launcher import running_endpoint  # noqa: E402
 
 BENCH_VENV = ROOT / ".venv-bench"
 PROJECT_PYTHON = ROOT / ".venv" / "bin" / "python"

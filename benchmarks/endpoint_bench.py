@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from local_lambda.testing import RunningEndpoint, running_endpoint  # noqa: E402
+from local_lambda.launcher import RunningEndpoint, running_endpoint  # noqa: E402
 
 CONFIG = ROOT / "tests" / "functions" / "config.json"
 

@@ -1,356 +1,74 @@
-"""Helpers for tests: run the endpoint as a real subprocess and talk to it through boto3.
+"""Deprecated: the old home of the test helpers, kept as re-exports until every import moves.
 
-    with running_endpoint("tests/functions/config.json") as endpoint:
-        client = endpoint.client()
-        result = invoke(client, "echo", {"marker": "x"}, LogType="Tail")
-        assert result.payload["event"] == {"marker": "x"}
+    running the endpoint, building clients   local_lambda.launcher
+    the process table (/proc)                local_lambda.procfs
+    CapturedLogs                             tests.support.logs
+    count_executions                         tests.support.functions
+    invoke, InvokeResult                     tests.support.raw_invoke
 
-Leaving the block stops the endpoint with SIGTERM and raises LeftoverProcesses if any
-process it started (runtimes, their children) is still alive.
+The names from tests/ are loaded only when asked for, so that importing this module does not
+need the repository's tests/ folder on sys.path.
 """
 
 from __future__ import annotations
 
-import base64
-import contextlib
-import json
-import logging
-import os
-import selectors
-import signal
-import subprocess
-import sys
-import tempfile
-import time
-import urllib.request
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
+import importlib
 from typing import TYPE_CHECKING, Any
 
+from .launcher import (
+    PACKAGE_ROOT,
+    EndpointStartError,
+    LeftoverProcesses,
+    RunningEndpoint,
+    make_client,
+    running_endpoint,
+    start_endpoint,
+)
+from .procfs import (
+    ProcessInfo,
+    descendants,
+    in_process_groups,
+    process_alive,
+    process_info,
+    process_start,
+    process_table,
+)
+
 if TYPE_CHECKING:
-    from mypy_boto3_lambda import LambdaClient
+    from tests.support.functions import count_executions
+    from tests.support.logs import CapturedLogs
+    from tests.support.raw_invoke import InvokeResult, invoke
 
-PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+_FROM_TESTS = {
+    "CapturedLogs": "tests.support.logs",
+    "count_executions": "tests.support.functions",
+    "invoke": "tests.support.raw_invoke",
+    "InvokeResult": "tests.support.raw_invoke",
+}
 
-
-class LeftoverProcesses(AssertionError):
-    """Processes started by the endpoint outlived it."""
-
-
-class EndpointStartError(RuntimeError):
-    pass
-
-
-@dataclass(frozen=True)
-class ProcessInfo:
-    """One /proc/<pid>/stat entry. `start` (clock ticks after boot) tells a process apart
-    from a later one that got the same pid: pids wrap quickly (pid_max is often 32768)."""
-
-    pid: int
-    state: str
-    ppid: int
-    pgid: int
-    start: int
-
-    @property
-    def alive(self) -> bool:
-        return self.state not in ("Z", "X")
-
-
-def process_info(pid: int) -> ProcessInfo | None:
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as handle:
-            data = handle.read().decode("utf-8", "replace")
-    except OSError:
-        return None
-    fields = data[data.rindex(")") + 2 :].split()  # the command name may contain spaces
-    return ProcessInfo(pid, fields[0], int(fields[1]), int(fields[2]), int(fields[19]))
+__all__ = [
+    "PACKAGE_ROOT",
+    "CapturedLogs",
+    "EndpointStartError",
+    "InvokeResult",
+    "LeftoverProcesses",
+    "ProcessInfo",
+    "RunningEndpoint",
+    "count_executions",
+    "descendants",
+    "in_process_groups",
+    "invoke",
+    "make_client",
+    "process_alive",
+    "process_info",
+    "process_start",
+    "process_table",
+    "running_endpoint",
+    "start_endpoint",
+]
 
 
-def process_start(pid: int) -> int | None:
-    """Start time of a living process, to pass to process_alive later; None if it is gone."""
-    info = process_info(pid)
-    return info.start if info is not None and info.alive else None
-
-
-def process_alive(pid: int, start: int | None = None) -> bool:
-    """True if `pid` exists, is not a zombie and (if given) started at `start`."""
-    info = process_info(pid)
-    return info is not None and info.alive and (start is None or info.start == start)
-
-
-def process_table() -> dict[int, ProcessInfo]:
-    table = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            info = process_info(int(entry))
-            if info is not None:
-                table[info.pid] = info
-    return table
-
-
-def _now_ticks() -> int:
-    with open("/proc/uptime") as handle:
-        return int(float(handle.read().split()[0]) * os.sysconf("SC_CLK_TCK")) + 1
-
-
-def descendants(pid: int) -> dict[int, int]:
-    """Living processes below `pid` in the process tree: pid -> start."""
-    table = process_table()
-    children: dict[int, list[int]] = {}
-    for info in table.values():
-        children.setdefault(info.ppid, []).append(info.pid)
-    found: dict[int, int] = {}
-    todo = [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            if child not in found and table[child].alive:
-                found[child] = table[child].start
-                todo.append(child)
-    return found
-
-
-def in_process_groups(groups: Mapping[int, int], until: int | None = None) -> set[int]:
-    """Living members of the process groups `groups` (pgid -> the leader's start).
-
-    Runtimes lead their own group; a member counts if it started after its leader (and
-    before `until`), so a new group that reuses an old pid is not mistaken for ours.
-    """
-    return {
-        info.pid
-        for info in process_table().values()
-        if info.alive
-        and info.pgid in groups
-        and info.start >= groups[info.pgid]
-        and (until is None or info.start <= until)
-    }
-
-
-def count_executions(path: str | os.PathLike[str]) -> int:
-    """How many times the `count` test function ran against this file."""
-    try:
-        return len(Path(path).read_text().splitlines())
-    except FileNotFoundError:
-        return 0
-
-
-@dataclass(frozen=True)
-class InvokeResult:
-    status: int
-    raw: bytes
-    function_error: str | None
-    executed_version: str | None
-    log: str | None
-    response: dict[str, Any] = field(repr=False)
-
-    @property
-    def payload(self) -> Any:
-        return json.loads(self.raw) if self.raw else None
-
-
-def invoke(client: LambdaClient, function_name: str, event: Any = None, **kwargs: Any) -> InvokeResult:
-    """client.invoke with a JSON event; decodes the payload and the Tail log."""
-    if event is not None:
-        kwargs["Payload"] = json.dumps(event).encode("utf-8")
-    response: dict[str, Any] = dict(client.invoke(FunctionName=function_name, **kwargs))
-    raw = response["Payload"].read() if "Payload" in response else b""
-    log = response.get("LogResult")
-    return InvokeResult(
-        status=response["StatusCode"],
-        raw=raw,
-        function_error=response.get("FunctionError"),
-        executed_version=response.get("ExecutedVersion"),
-        log=base64.b64decode(log).decode("utf-8", "replace") if log else None,
-        response=response,
-    )
-
-
-def make_client(url: str, **config: Any) -> LambdaClient:
-    """A boto3 Lambda client for a local endpoint: fake credentials, us-east-1, no retries.
-
-    Keyword arguments go to botocore.config.Config (e.g. read_timeout=5,
-    retries={"mode": "standard", "max_attempts": 3}).
-    """
-    import boto3
-    from botocore.config import Config
-
-    settings: dict[str, Any] = {
-        "retries": {"total_max_attempts": 1},
-        "connect_timeout": 5,
-        "read_timeout": 120,
-    }
-    settings.update(config)
-    return boto3.client(
-        "lambda",
-        endpoint_url=url,
-        region_name="us-east-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-        config=Config(**settings),
-    )
-
-
-@dataclass
-class RunningEndpoint:
-    """A local_lambda process started by `running_endpoint`."""
-
-    url: str
-    process: subprocess.Popen[bytes]
-    log_path: Path
-    startup_seconds: float
-    owns_log: bool = False  # the log is a temporary file deleted after a clean stop
-    _known: dict[int, int] = field(default_factory=dict, repr=False)  # runtime pid -> start
-
-    @property
-    def pid(self) -> int:
-        return self.process.pid
-
-    def client(self, **config: Any) -> LambdaClient:
-        """make_client(self.url, **config)."""
-        return make_client(self.url, **config)
-
-    def _local(self, method: str, path: str) -> Any:
-        request = urllib.request.Request(
-            self.url + path, method=method, data=b"" if method == "POST" else None
-        )
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return json.loads(response.read())
-
-    def runtimes(self) -> list[dict[str, Any]]:
-        """Runtime processes the endpoint knows: function, version, pid, state (idle/busy/dead)."""
-        runtimes: list[dict[str, Any]] = self._local("GET", "/_local/runtimes")["runtimes"]
-        for rt in runtimes:
-            start = process_start(rt["pid"])
-            if start is not None:
-                self._known.setdefault(rt["pid"], start)
-        return runtimes
-
-    def runtime_pids(self, function: str | None = None) -> set[int]:
-        return {rt["pid"] for rt in self.runtimes() if function is None or rt["function"] == function}
-
-    def reset(self) -> int:
-        """Stop idle runtimes so the next invocations start cold; returns how many stopped."""
-        stopped: int = self._local("POST", "/_local/reset")["stopped"]
-        return stopped
-
-    def logs(self) -> str:
-        return self.log_path.read_text(errors="replace")
-
-    def stop(self, timeout: float = 10.0, sig: int = signal.SIGTERM) -> None:
-        """Signal the endpoint, wait for it, and check that none of its processes survived.
-
-        Only processes proven to be ours (same pid and start time) count and are killed.
-        """
-        if self.process.poll() is None:
-            with contextlib.suppress(OSError):
-                self.runtimes()  # remember pids even of runtimes that are not children any more
-            tracked = {**self._known, **descendants(self.pid)}
-            self.process.send_signal(sig)
-            try:
-                self.process.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-                raise LeftoverProcesses(f"endpoint {self.pid} ignored signal {sig} for {timeout} s") from None
-        else:
-            tracked = dict(self._known)
-        stopped = _now_ticks()
-        if self.process.stdout is not None:
-            self.process.stdout.close()
-        deadline = time.monotonic() + 2  # init may take a moment to reap re-parented processes
-        while True:
-            leftovers = {pid for pid, start in tracked.items() if process_alive(pid, start)}
-            leftovers |= in_process_groups(self._known, until=stopped)
-            if not leftovers or time.monotonic() > deadline:
-                break
-            time.sleep(0.02)
-        if leftovers:
-            details = [process_info(pid) for pid in sorted(leftovers)]
-            for pid in leftovers:
-                with contextlib.suppress(OSError):
-                    os.kill(pid, signal.SIGKILL)
-            raise LeftoverProcesses(f"processes left behind by local_lambda: {details}")
-        if self.owns_log:
-            self.log_path.unlink(missing_ok=True)
-
-
-def start_endpoint(
-    config: str | os.PathLike[str] | None = None,
-    *,
-    args: Sequence[str] = (),
-    python: str = sys.executable,
-    log_path: str | os.PathLike[str] | None = None,
-    startup_timeout: float = 15.0,
-) -> RunningEndpoint:
-    """Start `python -m local_lambda --port 0` and wait for the URL on its first stdout line."""
-    command = [python, "-m", "local_lambda", "--port", "0"]
-    if config is not None:
-        command += ["--config", str(config)]
-    command += list(args)
-    owns_log = log_path is None
-    if log_path is None:
-        handle, name = tempfile.mkstemp(prefix="local_lambda.", suffix=".log")
-        os.close(handle)
-        log_path = name
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PACKAGE_ROOT), env.get("PYTHONPATH")]))
-    started = time.monotonic()
-    with open(log_path, "ab") as log:
-        # stderr goes to a file: a pipe nobody reads would block a verbose endpoint.
-        process = subprocess.Popen(
-            command, cwd=PACKAGE_ROOT, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=log
-        )
-    assert process.stdout is not None
-    line = b""
-    with selectors.DefaultSelector() as selector:
-        selector.register(process.stdout, selectors.EVENT_READ)
-        while not line.endswith(b"\n"):
-            remaining = started + startup_timeout - time.monotonic()
-            if remaining <= 0 or not selector.select(remaining):
-                process.kill()
-                process.wait()
-                raise EndpointStartError(f"local_lambda not ready after {startup_timeout} s; log: {log_path}")
-            chunk = os.read(process.stdout.fileno(), 1024)
-            if not chunk:
-                process.wait()
-                log_text = Path(log_path).read_text(errors="replace")
-                raise EndpointStartError(f"local_lambda exited with {process.returncode}: {log_text}")
-            line += chunk
-    return RunningEndpoint(
-        url=line.decode().splitlines()[0].strip(),
-        process=process,
-        log_path=Path(log_path),
-        startup_seconds=time.monotonic() - started,
-        owns_log=owns_log,
-    )
-
-
-@contextlib.contextmanager
-def running_endpoint(
-    config: str | os.PathLike[str] | None = None,
-    *,
-    args: Sequence[str] = (),
-    python: str = sys.executable,
-    log_path: str | os.PathLike[str] | None = None,
-    startup_timeout: float = 15.0,
-) -> Iterator[RunningEndpoint]:
-    """Context manager around start_endpoint(); stops it and checks for leftover processes."""
-    endpoint = start_endpoint(
-        config, args=args, python=python, log_path=log_path, startup_timeout=startup_timeout
-    )
-    try:
-        yield endpoint
-    finally:
-        endpoint.stop()
-
-
-class CapturedLogs(logging.Handler):
-    """Every log record as "<logger> <LEVEL> <message>", for tests that look for leaks."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.texts: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.texts.append(f"{record.name} {record.levelname} {record.getMessage()}")
+def __getattr__(name: str) -> Any:
+    if name in _FROM_TESTS:
+        return getattr(importlib.import_module(_FROM_TESTS[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

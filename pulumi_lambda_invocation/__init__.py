@@ -9,10 +9,10 @@ Validation and the AWS call live in ``lambda_invocation_core``; this package onl
 
 from __future__ import annotations
 
-from ._common import CREATE_ONLY, CRUD
 from .ephemeral import InvokeResult, invoke
 from .provider import LambdaInvocationProvider
 from .resource import LambdaInvocation, LambdaInvocationArgs
+from .schema import CREATE_ONLY, CRUD
 
 __all__ = [
     "CREATE_ONLY",

@@ -3,19 +3,31 @@
 No resource is registered: the call runs in the program on every preview and every up as
 soon as all its inputs are known, and its result reaches state only if the program exports
 it or passes it to a resource (still secret then).
+
+Each call is sent exactly once, from a worker thread (a pool of this module's, not the event
+loop's default executor, which Pulumi's runtime needs for its own calls), so that
+independent calls run side by side. When every input is a plain value (no Output or
+awaitable anywhere in it), the call is handed to the worker at once and the secret Output
+wraps its future: none of the Output machinery's awaits (about 30 Outputs per call) is paid.
 """
 
 from __future__ import annotations
 
 import asyncio
 import functools
+import inspect
+import threading
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pulumi
 
 import lambda_invocation_core as core
 
-from ._common import REQUEST_FIELDS, connection_settings, request_kwargs
+from .aws_config import program_stack_settings
+from .core_args import client_context_text, connection_settings, payload_text, request_kwargs
+from .schema import DEFAULTS, EPHEMERAL_INPUT_NAMES
 
 
 class InvokeResult(dict[str, Any]):
@@ -84,7 +96,7 @@ def invoke(
     client_context: pulumi.Input[Any] | None = None,
     log_type: pulumi.Input[str] | None = None,
     tenant_id: pulumi.Input[str] | None = None,
-    fail_on_function_error: pulumi.Input[bool] = True,
+    fail_on_function_error: pulumi.Input[bool] | None = None,
     region: pulumi.Input[str] | None = None,
     profile: pulumi.Input[str] | None = None,
     endpoint_url: pulumi.Input[str] | None = None,
@@ -98,52 +110,90 @@ def invoke(
 
     Runs during preview and up once every input is known; with an unknown input (an output
     of a resource not created yet, in preview) it does not run and the result is unknown.
-    Raises the core's errors (a ``FunctionError`` unless ``fail_on_function_error=False``),
-    which fail the program. Region and profile default to the stack's ``aws:region`` and
-    ``aws:profile``. Attributes are reachable on the Output: ``invoke(...).result``.
+    Raises the core's errors (a ``FunctionError`` unless ``fail_on_function_error=False``;
+    default True), which fail the program. Connection settings not given here come from the
+    stack's ``aws:*`` configuration (as pulumi-aws reads it; see the README), then from the
+    AWS default chain. Attributes are reachable on the Output: ``invoke(...).result``.
     """
-    given = {
-        "function_name": function_name,
-        "payload": payload,
-        "qualifier": qualifier,
-        "client_context": client_context,
-        "log_type": log_type,
-        "tenant_id": tenant_id,
-        "fail_on_function_error": fail_on_function_error,
-        "region": region,
-        "profile": profile,
-        "endpoint_url": endpoint_url,
-        "read_timeout": read_timeout,
-        "role_arn": role_arn,
-        "role_session_name": role_session_name,
-        "external_id": external_id,
-        "role_duration": role_duration,
-    }
-    # Only the inputs given are awaited: each one is a separate Output for the engine to settle.
-    inputs = pulumi.Output.all(**{name: value for name, value in given.items() if value is not None})
-    aws = pulumi.Config("aws")
-    default_region, default_profile = aws.get("region"), aws.get("profile")
+    arguments = locals()
+    # Only the inputs given are kept: each one is a separate Output for the engine to settle.
+    given = {name: arguments[name] for name in EPHEMERAL_INPUT_NAMES if arguments[name] is not None}
+    # Read in the program (the configuration lives there), used by the worker thread.
+    stack = program_stack_settings()
+    call = functools.partial(_invoke_now, stack=stack)
+    if all(_is_plain(value) for value in given.values()):
+        loop = _running_loop()
+        if loop is not None:
+            # Every input known: send now, no awaits. The one future is the whole Output.
+            # Text made here, in the program's thread: the worker never reads a structure
+            # that the program might change meanwhile.
+            frozen = {**given, "payload": payload_text(payload)}
+            if client_context is not None:
+                frozen["client_context"] = client_context_text(client_context)
+            future = loop.run_in_executor(_workers(), call, frozen)
+            return pulumi.Output(set(), future, _done(loop, True), _done(loop, True))
 
     def start(values: dict[str, Any]) -> asyncio.Future[InvokeResult]:
-        call = functools.partial(_invoke_now, values, default_region, default_profile)
         # The call blocks for as long as the function runs; a worker thread keeps the rest
         # of the program (other resources) moving meanwhile.
-        return asyncio.get_running_loop().run_in_executor(None, call)
+        return asyncio.get_running_loop().run_in_executor(_workers(), call, values)
 
+    inputs = pulumi.Output.all(**given)
     # Secret before the apply, not after: Output.secret() re-wraps a dict value deeply, which
     # would turn the InvokeResult back into a plain dict without attributes.
     secret_inputs: pulumi.Output[dict[str, Any]] = pulumi.Output.secret(inputs)
     return secret_inputs.apply(start)
 
 
-def _invoke_now(
-    values: dict[str, Any], default_region: str | None, default_profile: str | None
-) -> InvokeResult:
-    result = core.invoke(
-        values.get(REQUEST_FIELDS[0]),
-        values.get(REQUEST_FIELDS[1]),
-        **request_kwargs(values),
-        fail_on_function_error=bool(values.get("fail_on_function_error", True)),
-        connection=connection_settings(values, default_region, default_profile),
+WORKERS = 10
+"""Invocations in flight at once per process: as many as a botocore client keeps connections
+(``max_pool_connections``, 10 by default); more threads would open and discard connections."""
+_pool: ThreadPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+def _workers() -> ThreadPoolExecutor:
+    """The threads that wait for the functions: a pool of their own, so that long-running
+    invocations never hold the event loop's default executor, which Pulumi's runtime uses
+    for its own calls to the engine (registering resources, logging)."""
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="lambda-invoke")
+        return _pool
+
+
+def _invoke_now(values: Mapping[str, Any], *, stack: Mapping[str, Any]) -> InvokeResult:
+    fail = values.get("fail_on_function_error")
+    result = core.send(
+        core.build_request(**request_kwargs(values)),
+        connection_settings(values, stack),
+        fail_on_function_error=bool(DEFAULTS["fail_on_function_error"] if fail is None else fail),
     )
     return InvokeResult.from_core(result)
+
+
+def _is_plain(value: Any) -> bool:
+    """True when no Output or awaitable hides in the value, at any depth."""
+    if isinstance(value, pulumi.Output) or inspect.isawaitable(value):
+        return False
+    if isinstance(value, Mapping):
+        return all(_is_plain(item) for item in value.values())
+    if isinstance(value, (list, tuple)):
+        return all(_is_plain(item) for item in value)
+    return True
+
+
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    """The program's event loop when invoke() runs inside it (always under the engine; a
+    unit test that builds a program at import time has none: it takes the general path)."""
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
+def _done(loop: asyncio.AbstractEventLoop, value: bool) -> asyncio.Future[bool]:
+    future: asyncio.Future[bool] = loop.create_future()
+    future.set_result(value)
+    return future

@@ -7,8 +7,9 @@ their resources while this class stays importable under this name.
 
 The instance holds no state when it is pickled (``__init__`` sets nothing), so
 ``__provider`` is a few dozen bytes and never carries a client, a session or a
-credential. ``configure`` runs in Pulumi's provider host only and keeps the stack's
-``aws:region`` and ``aws:profile``; everything else is read per call.
+credential (``__getstate__`` says so even after ``configure``). ``configure`` runs in Pulumi's
+provider host only and keeps the stack's ``aws:*`` settings (see :mod:`.aws_config`) in
+memory for the calls that follow.
 """
 
 from __future__ import annotations
@@ -33,39 +34,11 @@ from pulumi.runtime import rpc
 
 import lambda_invocation_core as core
 
-from ._common import (
-    CRUD,
-    INPUT_DEFAULTS,
-    INPUT_FIELDS,
-    LIFECYCLE_SCOPES,
-    connection_settings,
-    request_kwargs,
-)
+from .aws_config import stack_settings
+from .core_args import connection_settings, request_kwargs
+from .schema import CRUD, DEFAULTS, INPUT_NAMES, LIFECYCLE_SCOPES, PLACEHOLDERS, REPLACE_NAMES
 
 PROVIDER_KEY = "__provider"
-
-# A change to any of these targets a different invocation: replace, as Terraform's
-# ForceNew does (in CRUD scope the old one receives "delete", the new one "create").
-REPLACE_FIELDS = ("function_name", "qualifier", "triggers", "region", "endpoint_url")
-
-# Stand-ins for unknown or already-reported values, so that one build_request() call
-# per remaining field finds every other broken input.
-_PLACEHOLDERS: Mapping[str, Any] = {
-    "function_name": "placeholder",
-    "payload": "{}",
-    "qualifier": None,
-    "client_context": None,
-    "log_type": None,
-    "tenant_id": None,
-    "region": None,
-    "profile": None,
-    "endpoint_url": None,
-    "read_timeout": None,
-    "role_arn": None,
-    "role_session_name": None,
-    "external_id": None,
-    "role_duration": None,
-}
 
 
 def _is_unknown(value: Any) -> bool:
@@ -82,8 +55,8 @@ def _is_unknown(value: Any) -> bool:
 def _with_defaults(props: Mapping[str, Any]) -> dict[str, Any]:
     # The engine strips secret markers before calling a provider that does not accept
     # secrets; unwrapping again costs nothing and keeps a stray marker out of requests.
-    values = {name: rpc.unwrap_rpc_secret(props.get(name)) for name in INPUT_FIELDS}
-    for name, default in INPUT_DEFAULTS.items():
+    values = {name: rpc.unwrap_rpc_secret(props.get(name)) for name in INPUT_NAMES}
+    for name, default in DEFAULTS.items():
         if values[name] is None:
             values[name] = default
     return values
@@ -92,32 +65,34 @@ def _with_defaults(props: Mapping[str, Any]) -> dict[str, Any]:
 class LambdaInvocationProvider(ResourceProvider):
     """Invokes on create and update, never on read; on delete only in CRUD scope."""
 
-    # Filled by configure() inside the provider host; class-level defaults keep the
-    # pickled instance empty.
-    _stack_region: str | None = None
-    _stack_profile: str | None = None
+    # Filled by configure() inside the provider host (ConnectionSettings keyword arguments
+    # from the stack's aws:* keys); the class-level default keeps the pickled instance empty.
+    _stack: Mapping[str, Any] = {}
 
     def configure(self, req: ConfigureRequest) -> None:
-        region = req.config.get("aws:region")
-        profile = req.config.get("aws:profile")
-        self._stack_region = region if isinstance(region, str) and region else None
-        self._stack_profile = profile if isinstance(profile, str) and profile else None
+        config = req.config
+        self._stack = stack_settings(lambda key: config.get("aws:" + key))
+
+    def __getstate__(self) -> None:
+        # Pickled (into __provider) by reference and with no state, whatever configure() read:
+        # the stack's settings may hold credentials (aws:secretKey), which must never be stored.
+        return None
 
     # -- engine entry points -------------------------------------------------------------
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         inputs = dict(news)
         values = _with_defaults(news)
-        for name, default in INPUT_DEFAULTS.items():
+        for name, default in DEFAULTS.items():
             inputs.setdefault(name, default)
         return CheckResult(inputs, _check_failures(values))
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         old, new = _with_defaults(olds), _with_defaults(news)
-        changed = [name for name in INPUT_FIELDS if _is_unknown(new[name]) or old[name] != new[name]]
+        changed = [name for name in INPUT_NAMES if _is_unknown(new[name]) or old[name] != new[name]]
         if not changed:
             return DiffResult(changes=False)
-        replace_fields = list(REPLACE_FIELDS)
+        replace_fields = list(REPLACE_NAMES)
         if new["lifecycle_scope"] != CRUD:
             # Terraform: in CREATE_ONLY scope a new input means a new invocation.
             replace_fields.append("payload")
@@ -149,13 +124,11 @@ class LambdaInvocationProvider(ResourceProvider):
         payload: Any = values["payload"]
         if values["lifecycle_scope"] == CRUD:
             payload = _crud_payload(values, action, previous)
-        request = core.build_request(values["function_name"], payload, **request_kwargs(values))
-        connection = connection_settings(values, self._stack_region, self._stack_profile)
-        result = core.send(
-            request, connection, fail_on_function_error=bool(values["fail_on_function_error"])
-        )
+        request = core.build_request(**{**request_kwargs(values), "payload": payload})
+        connection = connection_settings(values, self._stack)
+        result = core.send(request, connection, fail_on_function_error=bool(values["fail_on_function_error"]))
         outs = {name: value for name, value in props.items() if name != PROVIDER_KEY}
-        outs.update({name: value for name, value in values.items() if name in INPUT_DEFAULTS})
+        outs.update({name: value for name, value in values.items() if name in DEFAULTS})
         outs.update(result.as_dict())
         outs["result_json"] = result.result_json
         return outs
@@ -196,13 +169,13 @@ def _check_failures(values: Mapping[str, Any]) -> list[CheckFailure]:
     failures: list[CheckFailure] = []
     known = {name: value for name, value in values.items() if not _is_unknown(value)}
 
-    scope = known.get("lifecycle_scope", INPUT_DEFAULTS["lifecycle_scope"])
+    scope = known.get("lifecycle_scope", DEFAULTS["lifecycle_scope"])
     if scope not in LIFECYCLE_SCOPES:
         failures.append(CheckFailure("lifecycle_scope", "must be 'CREATE_ONLY' or 'CRUD'"))
-    key = known.get("terraform_key", INPUT_DEFAULTS["terraform_key"])
+    key = known.get("terraform_key", DEFAULTS["terraform_key"])
     if not isinstance(key, str) or not key:
         failures.append(CheckFailure("terraform_key", "must be a non-empty string"))
-    if not isinstance(known.get("fail_on_function_error", True), bool):
+    if not isinstance(known.get("fail_on_function_error", DEFAULTS["fail_on_function_error"]), bool):
         failures.append(CheckFailure("fail_on_function_error", "must be true or false"))
     triggers = known.get("triggers")
     if triggers is not None and not isinstance(triggers, Mapping):
@@ -222,12 +195,12 @@ def _core_failures(known: Mapping[str, Any]) -> list[CheckFailure]:
     The core stops at the first broken field; replacing it with a placeholder and asking
     again reports the next one, without repeating any of the core's rules here.
     """
-    trial = {name: known.get(name, placeholder) for name, placeholder in _PLACEHOLDERS.items()}
+    trial = {name: known.get(name, placeholder) for name, placeholder in PLACEHOLDERS.items()}
     failures: list[CheckFailure] = []
-    for _ in range(len(_PLACEHOLDERS)):
+    for _ in range(len(PLACEHOLDERS)):
         try:
-            core.build_request(trial["function_name"], trial["payload"], **request_kwargs(trial))
-            connection_settings(trial)
+            core.build_request(**request_kwargs(trial))
+            connection_settings(trial, {})
             break
         except core.ValidationError as exc:
             if exc.field not in trial or any(f.property == exc.field for f in failures):
@@ -235,5 +208,5 @@ def _core_failures(known: Mapping[str, Any]) -> list[CheckFailure]:
                 failures.append(CheckFailure(exc.field, exc.rule))
                 break
             failures.append(CheckFailure(exc.field, exc.rule))
-            trial[exc.field] = _PLACEHOLDERS[exc.field]
+            trial[exc.field] = PLACEHOLDERS[exc.field]
     return failures

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Run ansible-lint (production profile, offline) on the ephemeral.aws collection, on the example
-# playbooks in examples/ansible/ and on the integration test playbooks in tests/ansible/playbooks/.
+# playbooks in examples/ansible/ and on the integration test playbooks in tests/ansible/playbooks/
+# and tests/floors/playbooks/ (both with tests/ansible/.ansible-lint).
 #
 # Usage: scripts/ansible_lint.sh [extra ansible-lint arguments, e.g. -v or --fix=none]
 # Environment: ANSIBLE_LINT=/path/to/ansible-lint (default: .venv/bin/ansible-lint, from the
@@ -34,4 +35,5 @@ extra=("$@")
 run "collection ephemeral.aws" "$ROOT/ansible_collections/ephemeral/aws" .ansible-lint
 run "examples/ansible" "$ROOT/examples/ansible" .ansible-lint
 run "tests/ansible/playbooks" "$ROOT/tests/ansible" .ansible-lint "$ROOT"/tests/ansible/playbooks/*.yml
+run "tests/floors/playbooks" "$ROOT/tests/floors" "$ROOT/tests/ansible/.ansible-lint" "$ROOT"/tests/floors/playbooks/*.yml
 exit $status

@@ -1,35 +1,68 @@
 #!/usr/bin/env bash
-# Create (or reuse) .venv-ansible-oldest: the oldest ansible-core that the ephemeral.aws
-# collection claims in meta/runtime.yml (requires_ansible: '>=X.Y.Z' -> ansible-core==X.Y.Z),
-# with boto3, on CPython 3.12 (a controller Python of every core from 2.17 to 2.21).
-# Prints the venv's path on stdout. Used by ansible_sanity.sh --core oldest and tests/ansible.
+# Create (or reuse) a venv with the oldest ansible-core that the ephemeral.aws collection
+# claims (requires_ansible in meta/runtime.yml: '>=X.Y.Z' -> ansible-core==X.Y.Z), and print
+# its path on stdout. The floors come from scripts/floors.py (needs the project venv).
+#
+# Usage: scripts/ansible_oldest_venv.sh [--floors]
+#   (default)  .venv-ansible-oldest: with the newest boto3, on CPython 3.12 (a controller
+#              Python of every core from 2.17 to 2.21). Used by ansible_sanity.sh --core oldest
+#              and tests/ansible.
+#   --floors   .venv-floor-ansible: with exactly the boto3 floor of pyproject.toml (botocore ==
+#              the lowest that boto3 accepts), on this ansible-core's oldest controller Python:
+#              the first CPython from pyproject's requires-python up that it installs on.
+#              Used by scripts/floor_venvs.sh (tests/floors).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-venv="$ROOT/.venv-ansible-oldest"
-version=$(sed -n "s/^requires_ansible: *['\"]*>=\([0-9.]*\).*/\1/p" "$ROOT/ansible_collections/ephemeral/aws/meta/runtime.yml")
-[ -n "$version" ] || { echo "ansible_oldest_venv: cannot read requires_ansible from meta/runtime.yml" >&2; exit 1; }
+# shellcheck source=scripts/python_finder.sh
+. "$ROOT/scripts/python_finder.sh"
+[ -x "$ROOT/.venv/bin/python" ] || { echo "ansible_oldest_venv: run scripts/bootstrap.sh first" >&2; exit 1; }
+eval "$("$ROOT/.venv/bin/python" "$ROOT/scripts/floors.py" --shell)"
 
-installed() {
-    [ -x "$venv/bin/ansible-playbook" ] && [ -x "$venv/bin/ansible-test" ] &&
-        [ "$("$venv/bin/python" -c 'import ansible, boto3; print(ansible.__version__)' 2>/dev/null)" = "$version" ]
-}
+floors=false
+case "${1:-}" in
+    --floors) floors=true ;;
+    "") ;;
+    *) echo "ansible_oldest_venv: unknown argument $1" >&2; exit 2 ;;
+esac
 
-if ! installed; then
-    py=
-    for candidate in "${PYTHON312:-}" python3.12 "$HOME"/.pyenv/versions/3.12*/bin/python3 /usr/bin/python3.12 /usr/local/bin/python3.12; do
-        [ -n "$candidate" ] || continue
-        if "$candidate" -c 'import sys, venv, ensurepip; sys.exit(sys.version_info[:2] != (3, 12))' >/dev/null 2>&1; then
-            py=$candidate
-            break
-        fi
-    done
-    [ -n "$py" ] || { echo "ansible_oldest_venv: need CPython 3.12 with venv/ensurepip (set PYTHON312=...)" >&2; exit 1; }
-    echo "ansible_oldest_venv: creating $venv with ansible-core==$version ($py)" >&2
+if $floors; then
+    venv="$ROOT/.venv-floor-ansible"
+    boto3="boto3==$FLOOR_BOTO3"
+else
+    venv="$ROOT/.venv-ansible-oldest"
+    boto3="boto3>=$FLOOR_BOTO3"
+fi
+stamp="$venv/.installed-ansible-core-$FLOOR_ANSIBLE_CORE-$boto3"
+
+if [ ! -f "$stamp" ]; then
     rm -rf "$venv"
+    py=
+    if $floors; then
+        for minor in $(pythons_from "$FLOOR_PYTHON"); do
+            candidate=$(find_python "$minor") || continue
+            # Resolving only: ansible-core declares its controller Pythons in Requires-Python.
+            if "$candidate" -m pip install -q --disable-pip-version-check --dry-run --ignore-installed \
+                "ansible-core==$FLOOR_ANSIBLE_CORE" >/dev/null 2>&1; then
+                py=$candidate
+                break
+            fi
+        done
+    else
+        py=$(find_python 3.12) || true
+    fi
+    [ -n "$py" ] || { echo "ansible_oldest_venv: no suitable Python for ansible-core==$FLOOR_ANSIBLE_CORE here" >&2; exit 1; }
+    echo "ansible_oldest_venv: creating $venv: ansible-core==$FLOOR_ANSIBLE_CORE $boto3 on $py" >&2
     "$py" -m venv "$venv"
     echo '*' > "$venv/.gitignore"
-    "$venv/bin/python" -m pip install -q --disable-pip-version-check "ansible-core==$version" 'boto3>=1.34' 2>&1 \
-        | grep -v "^WARNING: Location" >&2 || true
-    installed || { echo "ansible_oldest_venv: installing ansible-core==$version failed" >&2; exit 1; }
+    "$venv/bin/python" -m pip install -q --disable-pip-version-check \
+        "ansible-core==$FLOOR_ANSIBLE_CORE" "$boto3" 2>&1 | quiet_pip
+    if $floors; then
+        botocore=$(botocore_floor_of "$venv/bin/python")
+        "$venv/bin/python" -m pip install -q --disable-pip-version-check "botocore==$botocore" 2>&1 | quiet_pip
+    fi
+    [ -x "$venv/bin/ansible-playbook" ] && [ -x "$venv/bin/ansible-test" ] &&
+        [ "$("$venv/bin/python" -c 'import ansible, boto3; print(ansible.__version__)')" = "$FLOOR_ANSIBLE_CORE" ] ||
+        { echo "ansible_oldest_venv: installing ansible-core==$FLOOR_ANSIBLE_CORE in $venv failed" >&2; exit 1; }
+    touch "$stamp"
 fi
 echo "$venv"

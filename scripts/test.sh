@@ -15,6 +15,9 @@ for folder in tests/*/; do
 done
 .venv/bin/python scripts/sync_module_utils.py --check
 
+echo "== lowest-versions venvs for tests/floors (the floors in pyproject.toml and meta/runtime.yml)"
+scripts/floor_venvs.sh
+
 echo "== pytest"
 # pytest exits 5 when no test ran, which fails this script like any other failure.
 .venv/bin/python -m pytest "$@"

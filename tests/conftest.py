@@ -1,4 +1,5 @@
-"""Shared pytest wiring. Keep this thin: reusable helpers live in local_lambda/testing.py.
+"""Shared pytest wiring. Keep this thin: the endpoint is run by local_lambda/launcher.py, other
+reusable test helpers live in tests/support/.
 
 Fixtures:
   lambda_endpoint  (session)  a local_lambda process serving tests/functions/config.json.
@@ -12,7 +13,7 @@ Fixtures:
   tally            (session)  a Counter printed at the end of the run (calls made, executions
                    counted, faults injected, inputs tried, leaks found).
   count_file       (function) path (str) of a fresh file for the `count` test function;
-                   local_lambda.testing.count_executions(path) says how often it ran.
+                   tests.support.functions.count_executions(path) says how often it ran.
 
 Test functions and what they return: tests/functions/common/lambda_handlers.py.
 """
@@ -28,12 +29,12 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from local_lambda.testing import CapturedLogs, RunningEndpoint, running_endpoint
+from local_lambda.launcher import RunningEndpoint, running_endpoint
+from tests.support.functions import FUNCTIONS_CONFIG
+from tests.support.logs import CapturedLogs
 
 if TYPE_CHECKING:
     from mypy_boto3_lambda import LambdaClient
-
-FUNCTIONS_CONFIG = Path(__file__).parent / "functions" / "config.json"
 
 
 @pytest.fixture(scope="session")

@@ -10,6 +10,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
+import yaml  # type: ignore[import-untyped]
+from packaging.version import Version
+
+from lambda_invocation_core import client
+from lambda_invocation_core._version import __version__
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -100,3 +105,18 @@ def test_installing_the_wheel_with_the_ansible_extra_is_enough(wheel: Path, tmp_
     )
     assert "site-packages/lambda_invocation_core" in core_only.stdout
     assert os.sep + "core" + os.sep not in core_only.stdout
+
+
+def test_one_version_everywhere(wheel: Path) -> None:
+    """_version.py is the source; the wheel, the user agent, galaxy.yml and the changelog agree."""
+    collection = ROOT / "ansible_collections/ephemeral/aws"
+    galaxy = yaml.safe_load((collection / "galaxy.yml").read_text())
+    releases = yaml.safe_load((collection / "changelogs/changelog.yaml").read_text())["releases"]
+    metadata = zipfile.ZipFile(wheel).read(f"ephemeral_lambda_invocation-{__version__}.dist-info/METADATA")
+    assert f"\nVersion: {__version__}\n" in metadata.decode()
+    assert client.USER_AGENT_EXTRA.endswith(f"/{__version__}")
+    assert galaxy["version"] == __version__
+    assert max(releases, key=Version) == __version__
+    # The collection's module_utils copy carries the same file (and so the same user agent).
+    copy = collection / "plugins/module_utils/lambda_invocation_core/_version.py"
+    assert copy.read_text().endswith((ROOT / "core/lambda_invocation_core/_version.py").read_text())

@@ -15,7 +15,9 @@ from .client import (
     get_client,
 )
 from .errors import (
+    AccountNotAllowedError,
     AwsError,
+    BotocoreTooOldError,
     ConnectionLostError,
     CredentialsError,
     EndpointUnreachableError,
@@ -24,6 +26,8 @@ from .errors import (
     InvocationUncertainError,
     LambdaInvocationError,
     MissingDependencyError,
+    RetriesExhaustedError,
+    SdkError,
     ThrottledError,
     ValidationError,
 )
@@ -47,7 +51,9 @@ __all__ = [
     "MAX_PAYLOAD_BYTES",
     "NOT_RUN_RETRYABLE_CODES",
     "RETRYABLE_CODES",
+    "AccountNotAllowedError",
     "AwsError",
+    "BotocoreTooOldError",
     "ConnectionLostError",
     "ConnectionSettings",
     "CredentialsError",
@@ -59,6 +65,8 @@ __all__ = [
     "InvocationUncertainError",
     "LambdaInvocationError",
     "MissingDependencyError",
+    "RetriesExhaustedError",
+    "SdkError",
     "ThrottledError",
     "ValidationError",
     "build_request",

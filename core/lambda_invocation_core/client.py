@@ -3,112 +3,112 @@
 Retries are switched off in botocore (``total_max_attempts=1``): its default policy
 re-sends a request after a read timeout, a dropped connection or a 5xx, and for Invoke
 each of those may run the function again. The core retries by itself, only where
-Lambda says the function did not run (see ``invoke.py``).
+Lambda says the function did not run (see ``retry_policy.py``).
+
+The cache is keyed by the settings and by a digest of every environment variable that
+botocore (or this module) reads when it makes a client: every ``AWS_*`` variable
+(region, profile, config and credentials files, endpoints, CA bundle, credentials, ...)
+and the proxy variables. Values are hashed, so no credential is kept in a printable
+key. The contents of the AWS config and credentials files are read once per client:
+call ``clear_client_cache()`` after editing them in a long-lived process. The cache
+holds at most ``CLIENT_CACHE_SIZE`` clients and drops the least recently used.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
-import re
 import threading
-from dataclasses import dataclass, field
+from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
-from .errors import CredentialsError, MissingDependencyError, ValidationError
+from ._version import __version__
+from .account_policy import fetch_caller_account
+from .assume_role import assumed_role_session
+from .errors import CredentialsError, LambdaInvocationError, MissingDependencyError, ValidationError
+from .settings import (
+    DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_MAX_ATTEMPTS,
+    DEFAULT_READ_TIMEOUT,
+    ConnectionSettings,
+)
+from .transport_errors import setup_error
 
 if TYPE_CHECKING:  # pragma: no cover
     from mypy_boto3_lambda import LambdaClient
 
-# Lambda runs a function for at most 900 s; the margin covers queueing and cold start.
-DEFAULT_READ_TIMEOUT = 960.0
-DEFAULT_CONNECT_TIMEOUT = 10.0
-DEFAULT_MAX_ATTEMPTS = 5
-USER_AGENT_EXTRA = "ephemeral-lambda-invocation/0.1.0"
+__all__ = [
+    "CLIENT_CACHE_SIZE",
+    "DEFAULT_CONNECT_TIMEOUT",
+    "DEFAULT_MAX_ATTEMPTS",
+    "DEFAULT_READ_TIMEOUT",
+    "USER_AGENT_EXTRA",
+    "Connection",
+    "ConnectionSettings",
+    "clear_client_cache",
+    "get_client",
+    "get_connection",
+    "import_boto3",
+]
+
+USER_AGENT_EXTRA = f"ephemeral-lambda-invocation/{__version__}"
+CLIENT_CACHE_SIZE = 32
+# Besides every AWS_* variable; any case, as urllib and botocore accept both.
+_PROXY_VARIABLES = frozenset({"http_proxy", "https_proxy", "no_proxy", "all_proxy"})
 
 
-@dataclass(frozen=True)
-class ConnectionSettings:
-    """How to reach Lambda. Anything left None falls back to boto3's default chain.
+class Connection:
+    """A cached Lambda client with what was used to build it, for STS calls with the same settings."""
 
-    Credentials are excluded from ``repr()`` so that a settings object can be logged.
-    """
+    def __init__(self, settings: ConnectionSettings, session: Any, config: Any, client: LambdaClient) -> None:
+        self.settings = settings
+        self.session = session
+        self.config = config
+        self.client = client
+        self._session_lock = threading.Lock()
+        self._account_lock = threading.Lock()
+        self._caller_account: str | None = None
 
-    region: str | None = None
-    profile: str | None = None
-    access_key: str | None = field(default=None, repr=False)
-    secret_key: str | None = field(default=None, repr=False)
-    session_token: str | None = field(default=None, repr=False)
-    endpoint_url: str | None = None
-    # True/False for certificate verification, or the path of a CA bundle.
-    verify: bool | str | None = None
-    read_timeout: float = DEFAULT_READ_TIMEOUT
-    connect_timeout: float = DEFAULT_CONNECT_TIMEOUT
-    # Attempts in all for calls Lambda refused without running the function.
-    max_attempts: int = DEFAULT_MAX_ATTEMPTS
-    # Invoke with a role assumed through STS from the credentials above (or the default
-    # chain). The temporary credentials live in memory only, refreshed before expiry.
-    role_arn: str | None = None
-    role_session_name: str | None = None
-    external_id: str | None = field(default=None, repr=False)
-    role_duration: int | None = None
-
-    def __post_init__(self) -> None:
-        if self.profile and (self.access_key or self.secret_key or self.session_token):
-            raise ValidationError(
-                "profile", "cannot be combined with access_key, secret_key or session_token"
+    def sts_client(self) -> Any:
+        """An STS client with this connection's credentials, endpoint, TLS, proxies and timeouts."""
+        with self._session_lock:  # creating clients from one session is not thread-safe
+            return self.session.client(
+                "sts",
+                endpoint_url=self.settings.sts_endpoint_url,
+                verify=self.settings.verify,
+                config=self.config,
             )
-        if bool(self.access_key) != bool(self.secret_key):
-            raise ValidationError("access_key", "and secret_key must be given together")
-        if self.session_token and not self.access_key:
-            raise ValidationError("session_token", "needs access_key and secret_key")
-        _require_positive("read_timeout", self.read_timeout)
-        _require_positive("connect_timeout", self.connect_timeout)
-        if isinstance(self.max_attempts, bool) or not isinstance(self.max_attempts, int):
-            raise ValidationError("max_attempts", "must be a whole number")
-        if not 1 <= self.max_attempts <= 20:
-            raise ValidationError("max_attempts", "must be between 1 and 20")
-        if self.endpoint_url is not None and not self.endpoint_url.startswith(("http://", "https://")):
-            raise ValidationError("endpoint_url", "must start with http:// or https://")
-        self._validate_role()
 
-    def _validate_role(self) -> None:
-        if self.role_arn is None:
-            for name in ("role_session_name", "external_id", "role_duration"):
-                if getattr(self, name) is not None:
-                    raise ValidationError(name, "needs role_arn")
-            return
-        if not isinstance(self.role_arn, str) or not _ROLE_ARN_RE.fullmatch(self.role_arn):
-            raise ValidationError(
-                "role_arn", "must be an IAM role ARN: arn:<partition>:iam::<12-digit account>:role/<name>"
-            )
-        if self.role_session_name is not None and not _SESSION_NAME_RE.fullmatch(self.role_session_name):
-            raise ValidationError("role_session_name", "must be 2 to 64 characters of [A-Za-z0-9+=,.@_-]")
-        if self.external_id is not None and not _EXTERNAL_ID_RE.fullmatch(self.external_id):
-            raise ValidationError("external_id", "must be 2 to 1224 characters of [A-Za-z0-9+=,.@:/_-]")
-        duration = self.role_duration
-        if duration is not None and (
-            isinstance(duration, bool) or not isinstance(duration, int) or not 900 <= duration <= 43200
-        ):
-            raise ValidationError("role_duration", "must be a whole number of seconds from 900 to 43200")
+    def caller_account(self) -> str:
+        """The account the calls are made from; asked of STS once per connection.
+
+        With role_arn it is the role's own account (the assumed session's account), so
+        no STS call is made beyond AssumeRole.
+        """
+        with self._account_lock:  # one STS call even when many threads start at once
+            if self._caller_account is None:
+                role_arn = self.settings.role_arn
+                self._caller_account = (
+                    role_arn.split(":")[4]
+                    if role_arn
+                    else fetch_caller_account(self.sts_client(), self.settings)
+                )
+            return self._caller_account
 
 
-# Patterns of STS AssumeRole's RoleArn, RoleSessionName and ExternalId.
-_ROLE_ARN_RE = re.compile(r"arn:aws[a-zA-Z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}")
-_SESSION_NAME_RE = re.compile(r"[\w+=,.@-]{2,64}")
-_EXTERNAL_ID_RE = re.compile(r"[\w+=,.@:/-]{2,1224}")
-DEFAULT_ROLE_SESSION_NAME = "ephemeral-lambda-invocation"
+_connections: OrderedDict[tuple[ConnectionSettings, str], Connection] = OrderedDict()
+# Held briefly, for lookups and the LRU order; a cache hit never waits for a client being made.
+_cache_lock = threading.Lock()
+# One client made at a time, so that threads asking for the same new settings share one.
+_create_lock = threading.Lock()
 
 
-def _require_positive(name: str, value: object) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ValidationError(name, "must be a number of seconds")
-    if not 0 < value <= 3600:
-        raise ValidationError(name, "must be more than 0 and at most 3600 seconds")
-
-
-_clients: dict[ConnectionSettings, LambdaClient] = {}
-# boto3 sessions are not thread-safe to create clients from; clients are safe to share.
-_clients_lock = threading.Lock()
+def environment_digest() -> str:
+    """A digest of the environment variables that shape a new client (values never kept)."""
+    environ = os.environ
+    names = sorted(name for name in environ if name.startswith("AWS_") or name.lower() in _PROXY_VARIABLES)
+    text = "\0".join(f"{name}={environ.get(name, '')}" for name in names)
+    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def import_boto3() -> Any:
@@ -121,30 +121,53 @@ def import_boto3() -> Any:
     return boto3
 
 
+def get_connection(settings: ConnectionSettings) -> Connection:
+    """Return the process-wide connection for these settings and environment, creating it once."""
+    key = (settings, environment_digest())
+    connection = _cached(key)
+    if connection is not None:
+        return connection
+    with _create_lock:
+        connection = _cached(key)
+        if connection is None:
+            connection = _create_connection(settings)
+            with _cache_lock:
+                _connections[key] = connection
+                if len(_connections) > CLIENT_CACHE_SIZE:
+                    _connections.popitem(last=False)
+        return connection
+
+
+def _cached(key: tuple[ConnectionSettings, str]) -> Connection | None:
+    with _cache_lock:
+        connection = _connections.get(key)
+        if connection is not None:
+            _connections.move_to_end(key)
+        return connection
+
+
 def get_client(settings: ConnectionSettings) -> LambdaClient:
     """Return the process-wide Lambda client for these settings, creating it once."""
-    client = _clients.get(settings)
-    if client is not None:
-        return client
-    with _clients_lock:
-        client = _clients.get(settings)
-        if client is None:
-            client = _create_client(settings)
-            _clients[settings] = client
-        return client
+    return get_connection(settings).client
 
 
 def clear_client_cache() -> None:
-    with _clients_lock:
-        _clients.clear()
+    with _cache_lock:
+        _connections.clear()
 
 
-def _create_client(settings: ConnectionSettings) -> LambdaClient:
+def _create_connection(settings: ConnectionSettings) -> Connection:
     boto3 = import_boto3()
     from botocore.config import Config
-    from botocore.exceptions import NoRegionError, ProfileNotFound
+    from botocore.exceptions import (
+        ConfigNotFound,
+        ConfigParseError,
+        NoRegionError,
+        ProfileNotFound,
+    )
 
     try:
+        botocore_session = _botocore_session(settings)
         session = boto3.session.Session(
             aws_access_key_id=settings.access_key,
             aws_secret_access_key=settings.secret_key,
@@ -152,86 +175,64 @@ def _create_client(settings: ConnectionSettings) -> LambdaClient:
             # botocore itself reads only AWS_DEFAULT_REGION; AWS_REGION is what the AWS CLI v2,
             # the other SDKs and Lambda's own runtime set, so it is honoured first.
             region_name=settings.region or os.environ.get("AWS_REGION") or None,
+            botocore_session=botocore_session,
             profile_name=settings.profile,
         )
-    except ProfileNotFound:
-        raise CredentialsError(
-            f"AWS profile '{settings.profile}' was not found in the AWS config or credentials files"
-        ) from None
-    if settings.role_arn:
-        session = _assumed_role_session(session, settings, settings.role_arn)
-    config = Config(
-        read_timeout=settings.read_timeout,
-        connect_timeout=settings.connect_timeout,
-        retries={"mode": "standard", "total_max_attempts": 1},
-        # Keepalive probes stop NAT gateways from dropping a connection that waits
-        # minutes for a long-running function.
-        tcp_keepalive=True,
-        user_agent_extra=USER_AGENT_EXTRA,
-    )
-    try:
+        config = Config(
+            read_timeout=settings.read_timeout,
+            connect_timeout=settings.connect_timeout,
+            retries={"mode": "standard", "total_max_attempts": 1},
+            # Keepalive probes stop NAT gateways from dropping a connection that waits
+            # minutes for a long-running function.
+            tcp_keepalive=True,
+            user_agent_extra=USER_AGENT_EXTRA,
+            proxies=_proxies(settings),
+        )
+        if settings.role_arn:
+            session = assumed_role_session(
+                session, settings, settings.role_arn, config, _botocore_session(settings)
+            )
         client: LambdaClient = session.client(
             "lambda",
             endpoint_url=settings.endpoint_url,
             verify=settings.verify,
             config=config,
         )
+    except ProfileNotFound as exc:
+        raise CredentialsError(
+            f"AWS profile '{exc.kwargs.get('profile')}' was not found in the AWS config or credentials files"
+        ) from None
+    except (ConfigNotFound, ConfigParseError) as exc:
+        raise CredentialsError(
+            f"the AWS config or credentials file could not be read ({type(exc).__name__})"
+        ) from None
     except NoRegionError:
         raise ValidationError(
             "region", "is required: set it, AWS_REGION, AWS_DEFAULT_REGION, or a region in the AWS profile"
         ) from None
-    return client
+    except LambdaInvocationError:
+        raise
+    except Exception as exc:  # any other botocore failure (or its ValueError for a bad URL)
+        raise setup_error(exc) from None
+    return Connection(settings, session, config, client)
 
 
-def _assumed_role_session(base_session: Any, settings: ConnectionSettings, role_arn: str) -> Any:
-    """A boto3 session that signs with credentials of ``role_arn``, got from ``base_session``.
-
-    botocore's own AssumeRole fetcher and refreshable credentials do the work: STS is
-    called on first use, the result is cached in memory only and refreshed shortly
-    before it expires, under botocore's lock. The STS endpoint follows the usual
-    configuration (AWS_ENDPOINT_URL_STS, the profile's sts endpoint, the regional default).
-    """
-    import boto3.session
+def _botocore_session(settings: ConnectionSettings) -> Any:
+    """A botocore session reading the profile from the configured files."""
     import botocore.session
-    from botocore.credentials import (
-        AssumeRoleCredentialFetcher,
-        CredentialProvider,
-        DeferredRefreshableCredentials,
-    )
 
-    source_credentials = base_session.get_credentials()
-    if source_credentials is None:
-        raise CredentialsError(
-            "role_arn needs base credentials to call STS AssumeRole: set access_key/secret_key, "
-            "a profile, or the AWS_* environment variables"
-        )
-    extra_args: dict[str, Any] = {"RoleSessionName": settings.role_session_name or DEFAULT_ROLE_SESSION_NAME}
-    if settings.external_id is not None:
-        extra_args["ExternalId"] = settings.external_id
-    if settings.role_duration is not None:
-        extra_args["DurationSeconds"] = settings.role_duration
-    fetcher = AssumeRoleCredentialFetcher(
-        client_creator=base_session.client,
-        source_credentials=source_credentials,
-        role_arn=role_arn,
-        extra_args=extra_args,
-    )
+    session = botocore.session.Session()
+    if settings.shared_config_file is not None:
+        session.set_config_variable("config_file", settings.shared_config_file)
+    if settings.shared_credentials_file is not None:
+        session.set_config_variable("credentials_file", settings.shared_credentials_file)
+    if settings.profile is not None:
+        session.set_config_variable("profile", settings.profile)
+    return session
 
-    class RoleCredentials(DeferredRefreshableCredentials):
-        # botocore refreshes 15 (advisory) and 10 (mandatory) minutes before expiry,
-        # which for a 900-second role session would mean an STS call on every invoke.
-        _advisory_refresh_timeout = 120
-        _mandatory_refresh_timeout = 60
 
-    credentials = RoleCredentials(refresh_using=fetcher.fetch_credentials, method="assume-role")
-
-    class AssumedRoleProvider(CredentialProvider):
-        METHOD = "assume-role"
-        CANONICAL_NAME = "ephemeral-assume-role"
-
-        def load(self) -> Any:
-            return credentials
-
-    role_botocore_session = botocore.session.get_session()
-    role_botocore_session.get_component("credential_provider").insert_before("env", AssumedRoleProvider())
-    return boto3.session.Session(botocore_session=role_botocore_session, region_name=base_session.region_name)
+def _proxies(settings: ConnectionSettings) -> dict[str, str] | None:
+    proxies = {
+        scheme: url for scheme, url in (("http", settings.http_proxy), ("https", settings.https_proxy)) if url
+    }
+    return proxies or None

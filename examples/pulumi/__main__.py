@@ -5,7 +5,9 @@
 Against the local endpoint of this repository, export LAMBDA_ENDPOINT_URL (and any
 AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY: it does not check them) first, or set
 `pulumi config set endpointUrl http://127.0.0.1:PORT`. Against AWS, set aws:region and
-functionName; credentials come from the usual AWS chain, never from this program.
+functionName; credentials come from the usual AWS chain, never from this program. The
+stack's other pulumi-aws keys (aws:profile, aws:assumeRoles, aws:endpoints,
+aws:allowedAccountIds, ...) are honoured as pulumi-aws honours them.
 
 Config (all optional): functionName (sample-secret), qualifier (live), endpointUrl,
 rotation (change it to invoke the function again and get fresh credentials).

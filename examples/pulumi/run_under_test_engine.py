@@ -3,7 +3,7 @@
     LAMBDA_ENDPOINT_URL=http://127.0.0.1:PORT python examples/pulumi/run_under_test_engine.py
 
 No Pulumi CLI can be installed here, so the program runs under the repository's
-engine-like test engine (tests/pulumi/pulumi_test_engine.py): the real Pulumi SDK and
+engine-like test engine (pulumi_test_engine.py, next to this file): the real Pulumi SDK and
 language-host code path, with the engine's dynamic-provider steps played in-process.
 It previews, runs `up` twice (the second must change nothing and invoke nothing), prints
 the stack outputs as `pulumi stack output` would (secrets as [secret]), then destroys.
@@ -21,10 +21,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent.parent / "tests" / "pulumi"))
+from pulumi_test_engine import TestEngine  # next to this file (the tests use it too)
 
-from pulumi_test_engine import TestEngine  # noqa: E402  (found through the path above)
+HERE = Path(__file__).resolve().parent
 
 PROJECT = "lambda-invocation-example"
 

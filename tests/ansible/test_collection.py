@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playbook_support import ROOT, AnsibleCore
 
-from local_lambda.testing import running_endpoint
+from local_lambda.launcher import running_endpoint
 
 COLLECTION = ROOT / "ansible_collections" / "ephemeral" / "aws"
 

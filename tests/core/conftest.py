@@ -1,4 +1,4 @@
-"""Fixtures of the core's tests: the scripted endpoint and a fresh client cache."""
+"""Fixtures of the core's tests: the scripted endpoint, moto's STS over TLS, a fresh client cache."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 from scripted_lambda import ScriptedLambda
+from tls_sts import TlsSts, serving_tls_sts
 
 
 @pytest.fixture
@@ -26,3 +27,10 @@ def _fresh_client_cache() -> Iterator[None]:
     clear_client_cache()
     yield
     clear_client_cache()
+
+
+@pytest.fixture(scope="session")
+def tls_sts(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TlsSts]:
+    """moto's STS behind TLS with a certificate from a private CA (trustme)."""
+    with serving_tls_sts(tmp_path_factory.mktemp("tls-sts")) as server:
+        yield server

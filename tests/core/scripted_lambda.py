@@ -24,6 +24,8 @@ class Reply:
     delay: float = 0.0
     # Read the request, then close the socket without answering.
     drop: bool = False
+    # Announce this Content-Length, send the body, then close: the body breaks off mid-read.
+    claimed_length: int | None = None
 
 
 @dataclass
@@ -85,8 +87,12 @@ class ScriptedLambda:
                 headers = {"x-amzn-RequestId": "req-1", "Content-Type": "application/json", **reply.headers}
                 for name, value in headers.items():
                     self.send_header(name, value)
-                self.send_header("Content-Length", str(len(reply.body)))
+                self.send_header("Content-Length", str(reply.claimed_length or len(reply.body)))
                 self.end_headers()
                 self.wfile.write(reply.body)
+                if reply.claimed_length:
+                    self.wfile.flush()
+                    self.connection.shutdown(socket.SHUT_RDWR)
+                    self.close_connection = True
 
         return Handler

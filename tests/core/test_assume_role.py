@@ -7,7 +7,8 @@ import socket
 from typing import Any
 
 import pytest
-from scripted_lambda import ScriptedLambda
+from scripted_lambda import Reply, ScriptedLambda
+from tls_sts import TlsSts
 
 import lambda_invocation_core as core
 
@@ -69,8 +70,6 @@ def test_sts_refusal_is_a_clear_secret_free_error(
 ) -> None:
     # A scripted STS that refuses: the same scripted server answers the AssumeRole POST.
     monkeypatch.setenv("AWS_ENDPOINT_URL_STS", scripted_lambda.url)
-    from scripted_lambda import Reply
-
     scripted_lambda.queue(
         Reply(
             status=403,
@@ -119,6 +118,96 @@ def test_unreachable_sts_is_named(scripted_lambda: ScriptedLambda, monkeypatch: 
     monkeypatch.setenv("AWS_ENDPOINT_URL_STS", f"http://127.0.0.1:{port}")
     with pytest.raises(core.EndpointUnreachableError) as caught:
         core.invoke("f", {}, connection=role_settings(scripted_lambda.url))
-    assert f"127.0.0.1:{port}" in str(caught.value)
-    assert scripted_lambda.url not in str(caught.value)
+    assert str(caught.value) == (
+        f"STS AssumeRole: could not connect to http://127.0.0.1:{port} (connection refused or name not "
+        "resolved); Lambda was not called"
+    )
     assert scripted_lambda.requests == []
+
+
+def assume_role_reply(access_key: str = "ASIAVIAPROXY0001", delay: float = 0.0) -> Reply:
+    body = (
+        '<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult>'
+        f"<Credentials><AccessKeyId>{access_key}</AccessKeyId><SecretAccessKey>role-secret</SecretAccessKey>"
+        "<SessionToken>role-token</SessionToken><Expiration>2099-01-01T00:00:00Z</Expiration></Credentials>"
+        "<AssumedRoleUser><AssumedRoleId>AROAEXAMPLE:test-session</AssumedRoleId>"
+        "<Arn>arn:aws:sts::123456789012:assumed-role/invoker/test-session</Arn></AssumedRoleUser>"
+        "</AssumeRoleResult><ResponseMetadata><RequestId>sts-2</RequestId></ResponseMetadata></AssumeRoleResponse>"
+    )
+    return Reply(body=body.encode(), headers={"Content-Type": "text/xml"}, delay=delay)
+
+
+def test_role_assumed_over_tls_with_the_ca_bundle(
+    scripted_lambda: ScriptedLambda, tls_sts: TlsSts, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("AWS_CA_BUNDLE", raising=False)
+    core.invoke(
+        "f",
+        {},
+        connection=role_settings(scripted_lambda.url, sts_endpoint_url=tls_sts.url, verify=tls_sts.ca_bundle),
+    )
+    assert signing_key(scripted_lambda.requests[0].headers).startswith("ASIA")
+
+
+def test_sts_endpoint_from_the_environment_uses_the_ca_bundle(
+    scripted_lambda: ScriptedLambda, tls_sts: TlsSts, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("AWS_CA_BUNDLE", raising=False)
+    monkeypatch.setenv("AWS_ENDPOINT_URL_STS", tls_sts.url)
+    core.invoke("f", {}, connection=role_settings(scripted_lambda.url, verify=tls_sts.ca_bundle))
+    assert signing_key(scripted_lambda.requests[0].headers).startswith("ASIA")
+
+
+def test_sts_tls_failure_names_sts_and_assume_role(
+    scripted_lambda: ScriptedLambda, tls_sts: TlsSts, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("AWS_CA_BUNDLE", raising=False)
+    with pytest.raises(core.EndpointUnreachableError) as caught:
+        core.invoke("f", {}, connection=role_settings(scripted_lambda.url, sts_endpoint_url=tls_sts.url))
+    message = str(caught.value)
+    assert message.startswith(f"STS AssumeRole: TLS handshake with {tls_sts.url} failed")
+    assert message.endswith("Lambda was not called")
+    assert scripted_lambda.url not in message
+    assert scripted_lambda.requests == []
+
+
+def test_sts_gets_the_read_timeout(scripted_lambda: ScriptedLambda) -> None:
+    # A valid answer, later than the read timeout: without the setting it would be accepted.
+    scripted_lambda.queue(assume_role_reply(delay=2.0))
+    given = role_settings(scripted_lambda.url, sts_endpoint_url=scripted_lambda.url, read_timeout=1.0)
+    with pytest.raises(core.EndpointUnreachableError) as caught:
+        core.invoke("f", {}, connection=given)
+    assert str(caught.value) == (
+        f"STS AssumeRole: no answer from {scripted_lambda.url} (ReadTimeoutError); Lambda was not called"
+    )
+    assert [request.path for request in scripted_lambda.requests] == ["/"]
+
+
+def test_sts_goes_through_the_proxy_with_the_user_agent(scripted_lambda: ScriptedLambda) -> None:
+    # The scripted server plays an HTTP proxy: it sees the absolute URL of each target.
+    scripted_lambda.queue(assume_role_reply("ASIAVIAPROXY0001"))
+    given = role_settings(
+        "http://lambda.proxied.invalid",
+        sts_endpoint_url="http://sts.proxied.invalid",
+        http_proxy=scripted_lambda.url,
+    )
+    core.invoke("f", {}, connection=given)
+    sts_request, invoke_request = scripted_lambda.requests
+    assert sts_request.path.startswith("http://sts.proxied.invalid/")
+    assert b"Action=AssumeRole" in sts_request.body
+    assert "ephemeral-lambda-invocation/" in sts_request.headers["user-agent"]
+    assert invoke_request.path.startswith("http://lambda.proxied.invalid/2015-03-31/functions/f/invocations")
+    assert signing_key(invoke_request.headers) == "ASIAVIAPROXY0001"
+
+
+def test_an_unparseable_sts_answer_names_sts(scripted_lambda: ScriptedLambda) -> None:
+    scripted_lambda.queue(Reply(status=200, body=b"", headers={"Content-Type": "text/xml"}))
+    with pytest.raises(core.SdkError) as caught:
+        core.invoke(
+            "f", {}, connection=role_settings(scripted_lambda.url, sts_endpoint_url=scripted_lambda.url)
+        )
+    assert str(caught.value) == (
+        f"STS AssumeRole: the answer from {scripted_lambda.url} could not be parsed (ResponseParserError); "
+        "Lambda was not called"
+    )
+    assert [request.path for request in scripted_lambda.requests] == ["/"]

@@ -102,7 +102,10 @@ def test_function_error_raised_without_secrets(scripted_lambda: ScriptedLambda) 
     with pytest.raises(core.FunctionError) as caught:
         core.invoke("f", {}, fail_on_function_error=True, connection=settings(scripted_lambda.url))
     message = str(caught.value)
-    assert "f" in message and "version 7" in message and "ValueError" in message
+    assert message == (
+        "Lambda function f (version 7) failed: Unhandled function error of type ValueError; "
+        "the error details are in the secret result"
+    )
     assert SECRET not in message and SECRET not in repr(caught.value)
     assert isinstance(caught.value.result, core.InvocationResult)
     assert SECRET in caught.value.result.result  # still reachable by the caller
@@ -117,7 +120,7 @@ def test_error_type_that_is_not_an_identifier_is_not_repeated(scripted_lambda: S
     with pytest.raises(core.FunctionError) as caught:
         core.invoke("f", {}, fail_on_function_error=True, connection=settings(scripted_lambda.url))
     assert SECRET not in str(caught.value)
-    assert "of type unknown" in str(caught.value)
+    assert "function error of type unknown;" in str(caught.value)
 
 
 def test_throttle_retried_then_succeeds(scripted_lambda: ScriptedLambda) -> None:
@@ -146,6 +149,17 @@ def test_throttle_gives_up_with_clear_error(scripted_lambda: ScriptedLambda) -> 
     assert error.code == "TooManyRequestsException" and error.http_status == 429
     assert error.request_id == "req-42" and error.attempts == 3
     assert "throttled" in str(error) and "Gave up after 3 attempts" in str(error)
+
+
+def test_not_ready_until_the_last_attempt_is_not_called_a_throttle(scripted_lambda: ScriptedLambda) -> None:
+    scripted_lambda.queue(*[aws_error("ResourceConflictException", 409)] * 3)
+    with pytest.raises(core.RetriesExhaustedError) as caught:
+        core.invoke("f", {}, connection=settings(scripted_lambda.url, max_attempts=3))
+    error = caught.value
+    assert not isinstance(error, core.ThrottledError)
+    assert error.code == "ResourceConflictException" and error.attempts == 3
+    assert "not ready" in str(error) and "throttl" not in str(error).lower()
+    assert len(scripted_lambda.requests) == 3
 
 
 def test_read_timeout_sends_exactly_one_request(scripted_lambda: ScriptedLambda) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from local_lambda.testing import RunningEndpoint, running_endpoint
+from local_lambda.launcher import RunningEndpoint, running_endpoint
 
 
 @pytest.fixture(scope="module")

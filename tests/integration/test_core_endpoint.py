@@ -80,7 +80,7 @@ def test_function_error_reported_and_raised(lambda_endpoint: RunningEndpoint) ->
             "fail", {"message": MARKER}, fail_on_function_error=True, connection=connection(lambda_endpoint)
         )
     assert str(caught.value) == (
-        "Lambda function fail (version $LATEST) failed with a Unhandled function error of type ValueError; "
+        "Lambda function fail (version $LATEST) failed: Unhandled function error of type ValueError; "
         "the error details are in the secret result"
     )
     assert MARKER not in repr(caught.value)

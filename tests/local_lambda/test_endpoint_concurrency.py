@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from local_lambda.testing import RunningEndpoint, invoke
+from local_lambda.launcher import RunningEndpoint
+from tests.support.raw_invoke import invoke
 
 if TYPE_CHECKING:
     from mypy_boto3_lambda import LambdaClient

@@ -51,8 +51,11 @@ def test_name_parser_agrees_with_the_model_pattern(value: str) -> None:
     if parsed is not None:
         assert model_ok  # never accept what AWS rejects
     elif model_ok:
-        # Only our extra bare-name rule may reject what the pattern allows.
-        assert len(value.split(":")[0]) > 64
+        # Only our extra name-only rule may reject what the pattern allows: no ARN, region or
+        # account, and a name (without qualifier) longer than 64 characters.
+        parts = value.split(":")
+        assert not re.fullmatch(r"\d{12}", parts[0]) and not value.startswith("arn:"), value
+        assert len(parts[1] if parts[0] == "function" else parts[0]) > 64, value
 
 
 @pytest.mark.parametrize(

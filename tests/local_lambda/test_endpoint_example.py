@@ -5,7 +5,8 @@ from __future__ import annotations
 import base64
 import json
 
-from local_lambda.testing import PACKAGE_ROOT, invoke, running_endpoint
+from local_lambda.launcher import PACKAGE_ROOT, running_endpoint
+from tests.support.raw_invoke import invoke
 
 
 def test_sample_secret_function_through_alias() -> None:

@@ -13,7 +13,10 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from botocore.exceptions import ClientError
 
-from local_lambda.testing import RunningEndpoint, count_executions, invoke, process_alive, process_start
+from local_lambda.launcher import RunningEndpoint
+from local_lambda.procfs import process_alive, process_start
+from tests.support.functions import count_executions
+from tests.support.raw_invoke import invoke
 
 if TYPE_CHECKING:
     from mypy_boto3_lambda import LambdaClient

@@ -15,17 +15,9 @@ from typing import Any
 
 import pytest
 
-from local_lambda.testing import (
-    PACKAGE_ROOT,
-    RunningEndpoint,
-    in_process_groups,
-    invoke,
-    make_client,
-    process_alive,
-    process_start,
-    running_endpoint,
-    start_endpoint,
-)
+from local_lambda.launcher import PACKAGE_ROOT, RunningEndpoint, make_client, running_endpoint, start_endpoint
+from local_lambda.procfs import in_process_groups, process_alive, process_start
+from tests.support.raw_invoke import invoke
 
 FUNCTIONS = Path(__file__).resolve().parent.parent / "functions"
 CONFIG = FUNCTIONS / "config.json"

@@ -7,10 +7,15 @@ AWS config files, profile or region from the machine.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+# The engine-like test engine lives with the example that runs under it (examples/ never
+# imports from tests/); the tests import it from there.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "examples" / "pulumi"))
 from pulumi_test_settings import PLANTED_ACCESS_KEY, PLANTED_SECRET_KEY, PLANTED_SESSION_TOKEN
 
 import lambda_invocation_core

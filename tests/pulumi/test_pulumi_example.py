@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import runpy
@@ -14,7 +15,7 @@ import pytest
 from pulumi_test_engine import TestEngine
 from pulumi_test_settings import REGION
 
-from local_lambda.testing import RunningEndpoint, running_endpoint
+from local_lambda.launcher import RunningEndpoint, running_endpoint
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "pulumi"
 FUNCTIONS = EXAMPLE.parent / "local_lambda.json"
@@ -63,6 +64,25 @@ def test_example_program_up_rerun_rotate_destroy(
     assert json.loads(rotated.value("result"))["db_password"] != result["db_password"]
 
     assert engine.destroy() == [("delete", "db-credentials")]
+
+
+def test_the_example_imports_nothing_from_tests() -> None:
+    tests = EXAMPLE.parents[1] / "tests"
+    test_modules = {path.stem for path in tests.rglob("*.py")}
+    for source in EXAMPLE.parent.rglob("*.py"):
+        tree = ast.parse(source.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                imported = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                imported = [node.module]
+            else:
+                imported = []
+            for name in imported:
+                top = name.split(".")[0]
+                assert top != "tests" and top not in test_modules, f"{source} imports {name}"
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                assert node.value != "tests", f"{source} names the tests folder"
 
 
 def test_run_under_test_engine_script_shows_secrets_masked(sample_endpoint: RunningEndpoint) -> None:

@@ -15,6 +15,8 @@ import json
 import os
 import subprocess
 import sys
+import time
+import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -27,7 +29,8 @@ from google.protobuf import json_format, struct_pb2
 from pulumi.runtime import rpc
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 from pulumi_test_engine import PROVIDER_KEY, TestEngine
-from pulumi_test_settings import PLANTED, REGION
+from pulumi_test_settings import PLANTED, REGION, STACK_ACCESS_KEY, STACK_SECRET_KEY, STACK_SESSION_TOKEN
+from recording_lambda import RecordingLambda, recording_lambda
 
 import pulumi_lambda_invocation
 from local_lambda.testing import RunningEndpoint, count_executions
@@ -134,12 +137,14 @@ def _installed_package_dir(neutral: Path) -> Path:
     return Path(out.stdout.strip())
 
 
-def _configure(host: Host, region: str = REGION) -> None:
+def _configure(host: Host, region: str = REGION, **config: Any) -> None:
+    """Configure as the engine does: the stack's whole configuration, namespaces kept
+    (``aws:assumeRoles`` ...), secret values wrapped as secrets."""
+    args = {"aws:region": region, **config}
+    variables = {key: value if isinstance(value, str) else json.dumps(value) for key, value in args.items()}
     response = host.call(
         "Configure",
-        provider_pb2.ConfigureRequest(
-            args=_struct({"aws:region": region}), variables={"aws:region": region}, acceptSecrets=True
-        ),
+        provider_pb2.ConfigureRequest(args=_struct(args), variables=variables, acceptSecrets=True),
     )
     assert response.acceptSecrets is False  # so the engine strips secrets before calling
 
@@ -352,3 +357,132 @@ def test_role_assumption_through_the_host(
         ("role_duration", "must be a whole number of seconds from 900 to 43200")
     ]
     _assert_no_leak(host, serialized_provider)
+
+
+# -- the stack's aws:* configuration, as pulumi-aws reads it --------------------------------
+
+
+@pytest.fixture
+def recording() -> Iterator[RecordingLambda]:
+    with recording_lambda() as endpoint:
+        yield endpoint
+
+
+def test_stack_endpoint_region_and_static_credentials(
+    host: Host,
+    serialized_provider: str,
+    recording: RecordingLambda,
+    lambda_endpoint: RunningEndpoint,
+    count_file: str,
+) -> None:
+    _configure(
+        host,
+        region="eu-central-1",
+        **{
+            "aws:endpoints": [{"lambda": recording.url}],
+            "aws:accessKey": STACK_ACCESS_KEY,
+            "aws:secretKey": rpc.wrap_rpc_secret(STACK_SECRET_KEY),
+            "aws:token": rpc.wrap_rpc_secret(STACK_SESSION_TOKEN),
+        },
+    )
+    created = host.create({PROVIDER_KEY: serialized_provider, "function_name": "echo", "payload": "{}"})
+    assert _dict(created.properties)["status_code"] == 200
+    [seen] = recording.seen()
+    # The stack's endpoint, region and static credentials (not the environment's) signed it.
+    assert (seen.function_name, seen.access_key_id, seen.region) == ("echo", STACK_ACCESS_KEY, "eu-central-1")
+    assert seen.security_token == STACK_SESSION_TOKEN
+
+    # An explicit input wins over the stack: this one runs on the local endpoint.
+    news = {
+        PROVIDER_KEY: serialized_provider,
+        "function_name": "count",
+        "payload": json.dumps({"count_file": count_file}),
+        "endpoint_url": lambda_endpoint.url,
+    }
+    assert _dict(host.create(host_inputs(host, {}, news)).properties)["status_code"] == 200
+    assert count_executions(count_file) == 1
+    assert len(recording.seen()) == 1
+    # Neither the state (the answers) nor __provider holds the stack's credentials.
+    _assert_no_leak(host, serialized_provider)
+
+
+@pytest.mark.parametrize("shape", ["objects", "json text"])
+def test_stack_assumed_role_through_sts_is_what_signs(
+    shape: str, host: Host, serialized_provider: str, recording: RecordingLambda, sts_url: str
+) -> None:
+    session_name = f"pulumi-{uuid.uuid4().hex[:12]}"
+    external_id = f"ext-{uuid.uuid4().hex}"
+    roles = [
+        {
+            "roleArn": f"arn:aws:iam::{ROLE_ACCOUNT}:role/invoker",
+            "sessionName": session_name,
+            "externalId": external_id,
+            "duration": "15m",
+        }
+    ]
+    endpoints = [{"lambda": recording.url, "sts": sts_url}]
+    config: dict[str, Any] = {"aws:assumeRoles": roles, "aws:endpoints": endpoints}
+    if shape == "json text":
+        config = {key: json.dumps(value) for key, value in config.items()}
+    started = time.time()
+    _configure(host, **config)
+
+    created = host.create({PROVIDER_KEY: serialized_provider, "function_name": "echo", "payload": "{}"})
+    assert _dict(created.properties)["status_code"] == 200
+
+    # moto's STS issued the role with the stack's session name, external id and duration ...
+    [issued] = [role for role in _assumed_roles(ROLE_ACCOUNT) if role.session_name == session_name]
+    assert issued.role_arn == roles[0]["roleArn"]
+    assert issued.external_id == external_id
+    lifetime = issued.expiration.timestamp() - started
+    assert 900 - 120 < lifetime <= 900 + 5, lifetime
+    # ... and its credentials, not the base ones, signed the Invoke.
+    [seen] = recording.seen()
+    assert seen.access_key_id == issued.access_key_id
+    assert str(seen.access_key_id).startswith("ASIA")
+    assert seen.security_token == issued.session_token
+    assert seen.access_key_id not in PLANTED
+    _assert_no_leak(host, serialized_provider)
+    answers = b"".join(host.answers)
+    for secret in (issued.secret_access_key, issued.session_token, external_id):
+        assert secret.encode() not in answers
+
+
+def test_stack_forbidden_account_is_refused_before_invoking(
+    host: Host, serialized_provider: str, lambda_endpoint: RunningEndpoint, sts_url: str, count_file: str
+) -> None:
+    forbidden: dict[str, Any] = {
+        "aws:forbiddenAccountIds": [MOTO_ACCOUNT],
+        "aws:endpoints": [{"lambda": lambda_endpoint.url, "sts": sts_url}],
+    }
+    _configure(host, **forbidden)
+    payload = json.dumps({"count_file": count_file})
+    # A bare name: the target is the caller's own account, which STS (moto) says is MOTO_ACCOUNT.
+    # A full ARN: the account in it decides.
+    for function_name in ("count", f"arn:aws:lambda:{REGION}:{MOTO_ACCOUNT}:function:count"):
+        with pytest.raises(grpc.RpcError) as refused:
+            host.create(
+                {PROVIDER_KEY: serialized_provider, "function_name": function_name, "payload": payload}
+            )
+        details = str(refused.value.details())
+        assert "AccountNotAllowedError" in details
+        assert f"account {MOTO_ACCOUNT} is in forbidden_account_ids; the function was not invoked" in details
+    assert count_executions(count_file) == 0
+    _assert_no_leak(host, serialized_provider)
+
+
+def test_unreadable_stack_configuration_names_the_key(host: Host, serialized_provider: str) -> None:
+    _configure(host, **{"aws:assumeRoles": "[{not json"})
+    with pytest.raises(grpc.RpcError) as failed:
+        host.create({PROVIDER_KEY: serialized_provider, "function_name": "echo", "payload": "{}"})
+    assert "aws:assumeRoles: must be valid JSON text or an object" in str(failed.value.details())
+
+
+ROLE_ACCOUNT = "210987654321"
+MOTO_ACCOUNT = "123456789012"  # the account of moto's caller identity
+
+
+def _assumed_roles(account_id: str) -> list[Any]:
+    from moto.sts.models import sts_backends
+
+    return list(sts_backends[account_id]["aws"].assumed_roles)

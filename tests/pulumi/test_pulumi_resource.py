@@ -477,3 +477,21 @@ def test_invoke_uses_stack_region_and_validates(engine: TestEngine, lambda_endpo
 
     with pytest.raises(lambda_invocation_core.ValidationError, match="payload"):
         engine.up(bad)
+
+
+def test_invoke_calls_of_a_loop_run_side_by_side_each_once(
+    engine: TestEngine, lambda_endpoint: RunningEndpoint, count_file: str
+) -> None:
+    def program() -> None:
+        for index in range(4):
+            out = pli.invoke("sleep", {"seconds": 0.3, "index": index}, endpoint_url=lambda_endpoint.url)
+            pulumi.export(f"started{index}", out.result_json["started"])
+        pulumi.export(
+            "counted", pli.invoke("count", {"count_file": count_file}, endpoint_url=lambda_endpoint.url)
+        )
+
+    run = engine.up(program)
+    started = [run.value(f"started{index}") for index in range(4)]
+    assert max(started) - min(started) < 0.3  # not one after another
+    assert all(run.is_secret(f"started{index}") for index in range(4))
+    assert count_executions(count_file) == 1

@@ -7,7 +7,13 @@ amazon.aws (the collection does not depend on amazon.aws).
 
 DOCUMENTATION is for modules (environment fallbacks are described in the text, as modules
 read them on the target); PLUGINS is for controller-side plugins (env and vars entries).
-If you update one, update the other, and plugins/module_utils/common.py.
+Both copy what ``OPTIONS`` in plugins/module_utils/common.py declares (ansible-doc reads this
+YAML text, so it cannot be derived); tests/ansible/test_option_declaration.py at the project
+root fails when they disagree.
+
+The ``env`` entries of PLUGINS are listed in INCREASING order of preference: Ansible's
+configuration takes the LAST one that is set (ansible.config.manager ``_loop_entries``), while a
+module's ``env_fallback`` takes the first. The descriptions state the order of preference.
 """
 
 from __future__ import annotations
@@ -30,8 +36,9 @@ options:
       - The E(AWS_SECRET_ACCESS_KEY) or E(AWS_SECRET_KEY) environment variables may also be used,
         in decreasing order of preference.
       - The O(secret_key) and O(profile) options are mutually exclusive.
-      - Ansible replaces this value with C(********) wherever it appears in the task result,
-        so do not use a value that can occur in what the function returns (for example in tests).
+      - Declared C(no_log). Ansible replaces this value with C(********) wherever it appears in
+        the task result, so do not use a value that can occur in what the function returns (for
+        example in tests).
     type: str
     aliases: [aws_secret_access_key, aws_secret_key]
   session_token:
@@ -39,12 +46,14 @@ options:
       - AWS STS session token for use with temporary credentials.
       - The E(AWS_SESSION_TOKEN) environment variable may also be used.
       - The O(session_token) and O(profile) options are mutually exclusive.
+      - Declared C(no_log).
     type: str
     aliases: [aws_session_token]
   profile:
     description:
       - A named AWS profile to use for authentication.
-      - The E(AWS_PROFILE) or E(AWS_DEFAULT_PROFILE) environment variables may also be used.
+      - The E(AWS_PROFILE) or E(AWS_DEFAULT_PROFILE) environment variables may also be used,
+        in decreasing order of preference.
       - The O(profile) option is mutually exclusive with the O(access_key), O(secret_key) and
         O(session_token) options.
     type: str
@@ -52,7 +61,8 @@ options:
   region:
     description:
       - The AWS region to use.
-      - The E(AWS_REGION) or E(AWS_DEFAULT_REGION) environment variables may also be used.
+      - The E(AWS_REGION) or E(AWS_DEFAULT_REGION) environment variables may also be used,
+        in decreasing order of preference.
     type: str
     aliases: [aws_region]
   endpoint_url:
@@ -135,6 +145,9 @@ notes:
   - boto3 may also read credentials and settings such as the region from its configuration
     files (typically C(~/.aws/credentials) and C(~/.aws/config)) and falls back to its default
     credential chain (for example an instance role) when no credentials are given.
+  - For execution environments, ansible-builder installs the collection's Python requirements,
+    C(boto3>=1.34), from its C(requirements.txt) (named in C(meta/execution-environment.yml));
+    no system package is needed.
 requirements:
   - python >= 3.9
   - boto3 >= 1.34
@@ -145,28 +158,33 @@ options:
   access_key:
     description:
       - AWS access key ID.
+      - The E(AWS_ACCESS_KEY_ID) or E(AWS_ACCESS_KEY) environment variables may also be used,
+        in decreasing order of preference.
       - The O(access_key) and O(profile) options are mutually exclusive.
     type: str
     aliases: [aws_access_key_id, aws_access_key]
     env:
-      - name: AWS_ACCESS_KEY_ID
       - name: AWS_ACCESS_KEY
+      - name: AWS_ACCESS_KEY_ID
     vars:
       - name: aws_access_key_id
   secret_key:
     description:
       - AWS secret access key.
+      - The E(AWS_SECRET_ACCESS_KEY) or E(AWS_SECRET_KEY) environment variables may also be used,
+        in decreasing order of preference.
       - The O(secret_key) and O(profile) options are mutually exclusive.
     type: str
     aliases: [aws_secret_access_key, aws_secret_key]
     env:
-      - name: AWS_SECRET_ACCESS_KEY
       - name: AWS_SECRET_KEY
+      - name: AWS_SECRET_ACCESS_KEY
     vars:
       - name: aws_secret_access_key
   session_token:
     description:
       - AWS STS session token for use with temporary credentials.
+      - The E(AWS_SESSION_TOKEN) environment variable may also be used.
       - The O(session_token) and O(profile) options are mutually exclusive.
     type: str
     aliases: [aws_session_token]
@@ -177,30 +195,35 @@ options:
   profile:
     description:
       - A named AWS profile to use for authentication.
+      - The E(AWS_PROFILE) or E(AWS_DEFAULT_PROFILE) environment variables may also be used,
+        in decreasing order of preference.
       - The O(profile) option is mutually exclusive with the O(access_key), O(secret_key) and
         O(session_token) options.
     type: str
     aliases: [aws_profile]
     env:
-      - name: AWS_PROFILE
       - name: AWS_DEFAULT_PROFILE
+      - name: AWS_PROFILE
     vars:
       - name: aws_profile
   region:
     description:
       - The AWS region to use.
+      - The E(AWS_REGION) or E(AWS_DEFAULT_REGION) environment variables may also be used,
+        in decreasing order of preference.
     type: str
     aliases: [aws_region]
     env:
-      - name: AWS_REGION
       - name: AWS_DEFAULT_REGION
+      - name: AWS_REGION
     vars:
       - name: aws_region
   endpoint_url:
     description:
       - URL to connect to instead of the default AWS endpoint, for example a local Lambda
         emulator. Must start with V(http://) or V(https://).
-      - boto3 itself also honours E(AWS_ENDPOINT_URL_LAMBDA) and E(AWS_ENDPOINT_URL).
+      - The E(AWS_URL) environment variable may also be used; boto3 itself also honours
+        E(AWS_ENDPOINT_URL_LAMBDA) and E(AWS_ENDPOINT_URL).
     type: str
     aliases: [aws_endpoint_url]
     env:
@@ -218,6 +241,7 @@ options:
   aws_ca_bundle:
     description:
       - The location of a CA bundle to use when validating TLS certificates.
+      - The E(AWS_CA_BUNDLE) environment variable may also be used.
     type: path
     env:
       - name: AWS_CA_BUNDLE
@@ -284,6 +308,9 @@ notes:
   - boto3 may also read credentials and settings such as the region from its configuration
     files (typically C(~/.aws/credentials) and C(~/.aws/config)) and falls back to its default
     credential chain (for example an instance role) when no credentials are given.
+  - For execution environments, ansible-builder installs the collection's Python requirements,
+    C(boto3>=1.34), from its C(requirements.txt) (named in C(meta/execution-environment.yml));
+    no system package is needed.
 requirements:
   - boto3 >= 1.34 on the controller
 """

@@ -131,34 +131,35 @@ from ansible.errors import AnsibleLookupError
 from ansible.module_utils.basic import missing_required_lib
 from ansible.plugins.lookup import LookupBase
 from ansible_collections.ephemeral.aws.plugins.module_utils.common import (
+    PLUGIN_VARIABLES,
     connection_settings,
     invocation_arguments,
 )
 from ansible_collections.ephemeral.aws.plugins.module_utils.lambda_invocation_core.errors import (
+    FunctionError,
     LambdaInvocationError,
 )
 from ansible_collections.ephemeral.aws.plugins.module_utils.lambda_invocation_core.invoke import invoke
 
-# The Ansible variables this plugin reads (the vars entries of the ephemeral.aws.aws PLUGINS
-# doc fragment). Ansible hands a lookup the variables untemplated, so these are templated here.
-OPTION_VARIABLES = (
-    "aws_access_key_id",
-    "aws_secret_access_key",
-    "aws_session_token",
-    "aws_profile",
-    "aws_region",
-    "aws_endpoint_url",
-    "aws_validate_certs",
-    "aws_ca_bundle",
-    "aws_config",
-)
+
+def function_error_message(exc):
+    """A function error, for a lookup: names the function, the executed version and the error
+    type only, and says how to receive the error document (a failed lookup returns nothing)."""
+    return (
+        f"Lambda function {exc.function_name} (version {exc.executed_version or 'unknown'}) failed: "
+        f"function error {exc.function_error}, error type {exc.error_type or 'unknown'}. "
+        "A failed lookup returns no result; set fail_on_function_error=false to receive the "
+        "function's error document as the result"
+    )
 
 
 class LookupModule(LookupBase):
     def run(self, terms, variables=None, **kwargs):
         variables = variables or {}
+        # The vars entries of the ephemeral.aws.aws PLUGINS doc fragment. Ansible hands a lookup
+        # the variables untemplated, so they are templated here.
         var_options = {
-            name: self._templar.template(variables[name]) for name in OPTION_VARIABLES if name in variables
+            name: self._templar.template(variables[name]) for name in PLUGIN_VARIABLES if name in variables
         }
         self.set_options(var_options=var_options, direct=kwargs)
         options = self.get_options()
@@ -178,6 +179,9 @@ class LookupModule(LookupBase):
                 )
             except ImportError:  # MissingDependencyError, or botocore missing
                 raise AnsibleLookupError(missing_required_lib("boto3")) from None
+            except FunctionError as exc:
+                # The core's message points at the result, which a failed lookup does not return.
+                raise AnsibleLookupError(function_error_message(exc)) from None
             except LambdaInvocationError as exc:
                 raise AnsibleLookupError(str(exc)) from None
             if result_format == "full":

@@ -17,9 +17,10 @@ description:
     C(no_log) for every callback at every verbosity, and for C(ANSIBLE_LOG_PATH), and keeps
     the options out of the target's syslog; O(ignore:register) still receives every value,
     so a later task can use it. To show a value, use it deliberately in a later task.
-  - On ansible-core 2.21 a failed task's C(msg) is shown even when the result is hidden; the
-    messages of this module never contain the payload, the client context, the result or the
-    logs (a function error names the function, the executed version and the error type only).
+  - On ansible-core 2.19 and later a failed task's C(msg) is shown even when the result is
+    hidden; the messages of this module never contain the payload, the client context, the
+    result or the logs (a function error names the function, the executed version and the error
+    type only).
   - Inputs are validated before any request is sent (function name forms, qualifier, payload
     size of 6,291,456 bytes, client context of at most 3,583 base64 characters, log type).
   - The request is never sent twice after it may have reached the function (read timeout,
@@ -244,7 +245,7 @@ status_code:
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible_collections.ephemeral.aws.plugins.module_utils.common import (
-    connection_argument_spec,
+    argument_spec,
     connection_settings,
     invocation_arguments,
 )
@@ -261,20 +262,6 @@ from ansible_collections.ephemeral.aws.plugins.module_utils.result_transport imp
 # boto3 is imported by the core when it creates the client, not here: it is the largest
 # part of the module's start-up, and nothing needs it before the inputs are validated.
 # The core's MissingDependencyError (an ImportError) becomes missing_required_lib("boto3").
-
-
-def argument_spec():
-    spec = dict(
-        function_name=dict(type="str", required=True, aliases=["name", "function_arn"]),
-        payload=dict(type="raw", required=True),
-        client_context=dict(type="raw"),
-        log_type=dict(type="str", default="None"),
-        qualifier=dict(type="str", aliases=["version_qualifier"]),
-        tenant_id=dict(type="str"),
-        fail_on_function_error=dict(type="bool", default=True),
-    )
-    spec.update(connection_argument_spec())
-    return spec
 
 
 # The core's raw outputs (InvocationResult.as_dict()); the action plugin derives the others.

@@ -59,8 +59,12 @@ class AwsError(LambdaInvocationError):
         super().__init__(f"{operation} failed with {code}{suffix}: {hint}")
 
 
-class ThrottledError(AwsError):
-    """Lambda kept throttling the call (TooManyRequests or not ready) after the last retry."""
+class RetriesExhaustedError(AwsError):
+    """Lambda kept answering that it did not run the function until the last attempt.
+
+    Raised for the retryable "did not run" codes (throttles, function not ready yet, ENI
+    or SnapStart not ready, ...); ``code`` is the last answer's code.
+    """
 
     def __init__(
         self,
@@ -72,6 +76,26 @@ class ThrottledError(AwsError):
     ) -> None:
         self.attempts = attempts
         super().__init__(code, http_status, request_id, f"{hint} Gave up after {attempts} attempts.")
+
+
+class ThrottledError(RetriesExhaustedError):
+    """Retries ran out and the last answer was a throttle (TooManyRequestsException, HTTP 429).
+
+    This name used to be raised for every exhausted retry; that is now
+    RetriesExhaustedError, its base class. Kept until 1.0.
+    """
+
+
+class AccountNotAllowedError(LambdaInvocationError):
+    """The target account is refused by allowed_account_ids or forbidden_account_ids.
+
+    Raised before the Invoke request is sent.
+    """
+
+    def __init__(self, account_id: str, rule: str) -> None:
+        self.account_id = account_id
+        self.rule = rule
+        super().__init__(f"account {account_id} {rule}; the function was not invoked")
 
 
 class InvocationUncertainError(LambdaInvocationError):
@@ -98,6 +122,26 @@ class CredentialsError(LambdaInvocationError):
     """No usable AWS credentials, or an unknown profile."""
 
 
+class BotocoreTooOldError(ValidationError):
+    """The installed botocore's Lambda model lacks a parameter the request uses."""
+
+    def __init__(self, field: str, minimum_boto3: str, installed: str) -> None:
+        self.minimum_boto3 = minimum_boto3
+        self.installed = installed
+        super().__init__(field, f"needs boto3 >= {minimum_boto3}; installed: {installed}")
+
+
+class SdkError(LambdaInvocationError):
+    """botocore failed in a way the core has no more specific error for; names its class.
+
+    botocore's own message is not repeated: it can quote request values.
+    """
+
+    def __init__(self, message: str, sdk_error: str) -> None:
+        self.sdk_error = sdk_error
+        super().__init__(message)
+
+
 class FunctionError(LambdaInvocationError):
     """The function ran and failed, and the caller asked for failures to raise.
 
@@ -120,7 +164,7 @@ class FunctionError(LambdaInvocationError):
         # The InvocationResult; kept off the message and off repr() on purpose.
         self.result = result
         super().__init__(
-            f"Lambda function {function_name} (version {executed_version or 'unknown'}) "
-            f"failed with a {function_error} function error of type {error_type or 'unknown'}; "
+            f"Lambda function {function_name} (version {executed_version or 'unknown'}) failed: "
+            f"{function_error} function error of type {error_type or 'unknown'}; "
             "the error details are in the secret result"
         )

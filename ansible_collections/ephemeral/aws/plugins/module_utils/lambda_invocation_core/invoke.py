@@ -1,163 +1,42 @@
 # GENERATED from core/lambda_invocation_core/invoke.py by scripts/sync_module_utils.py: edit core/, then re-run it.
-"""The RequestResponse call, its result, and the retry policy.
+"""The RequestResponse call: validate, check the account, send, retry only what did not run.
 
-Retry policy (the README has it as a table): a request is sent again only when Lambda
-answered that it did not run the function, namely a throttle (TooManyRequestsException)
-or one of ``NOT_RUN_RETRYABLE_CODES``. A read timeout, a connection dropped after the
-request was sent, or any 5xx other than those is never retried: the function may have
-run, and Lambda delivers at least once already.
+The pieces live in modules named for their concern: ``result`` (InvocationResult),
+``retry_policy`` (retryable codes, backoff, hints), ``transport_errors`` (botocore's
+exceptions as typed errors), ``log_redaction`` (debug logs of an Invoke dropped),
+``account_policy`` and ``model_support``. Their public names stay importable from here.
 """
 
 from __future__ import annotations
 
-import base64
-import contextlib
-import json
-import logging
-import random
-import re
-import threading
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from .client import ConnectionSettings, get_client
-from .errors import (
-    AwsError,
-    ConnectionLostError,
-    CredentialsError,
-    EndpointUnreachableError,
-    FunctionError,
-    InvocationTimeoutError,
-    ThrottledError,
+from .account_policy import enforce_account_policy
+from .client import ConnectionSettings, get_connection
+from .errors import LambdaInvocationError
+from .log_redaction import invoke_logs_dropped
+from .model_support import require_model_support
+from .result import InvocationResult, result_from_response
+from .retry_policy import (
+    NOT_RUN_RETRYABLE_CODES,
+    RETRYABLE_CODES,
+    THROTTLE_CODES,
+    aws_error,
+    backoff,
+    exhausted_error,
 )
+from .transport_errors import error_fields, invoke_error
 from .validation import InvocationRequest, build_request
 
-# Lambda refused these before running the function, so sending again cannot duplicate
-# an execution. From the Invoke error list in the Lambda API reference.
-THROTTLE_CODES = frozenset({"TooManyRequestsException"})
-NOT_RUN_RETRYABLE_CODES = frozenset(
-    {
-        "ResourceConflictException",  # function Pending or being updated
-        "ResourceNotReadyException",  # inactive function re-establishing its VPC connection
-        "EC2ThrottledException",  # EC2 throttled Lambda while setting up the function
-        "ENINotReadyException",  # the VPC network interface is not ready yet
-        "SnapStartNotReadyException",  # SnapStart still initializing
-        "CodeArtifactUserPendingException",  # code artifact user still being provisioned
-    }
-)
-RETRYABLE_CODES = THROTTLE_CODES | NOT_RUN_RETRYABLE_CODES
-
-BACKOFF_BASE_SECONDS = 0.25
-BACKOFF_CAP_SECONDS = 8.0
-
-_KMS_HINT = (
-    "Lambda could not decrypt the function's environment variables. This usually means the "
-    "function's IAM role was recreated after the function: switch the function to another role "
-    "and back, or recreate the function."
-)
-_ASSUME_ROLE_HINT = (
-    "STS refused to assume role_arn; check the role's trust policy, external_id, and that the "
-    "base credentials may call sts:AssumeRole on it"
-)
-_HINTS = {
-    "ResourceNotFoundException": (
-        "the function or qualifier does not exist in this region and account; check "
-        "function_name, qualifier and region"
-    ),
-    "AccessDeniedException": (
-        "the caller is not allowed to invoke this function; it needs lambda:InvokeFunction on "
-        "the function (and its qualifier)"
-    ),
-    "AccessDenied": "the caller's credentials were refused",
-    "KMSAccessDeniedException": _KMS_HINT,
-    "KMSDisabledException": "the KMS key for the function's environment variables is disabled.",
-    "KMSNotFoundException": "the KMS key for the function's environment variables was not found.",
-    "KMSInvalidStateException": "the KMS key for the function's environment variables is not usable.",
-    "TooManyRequestsException": (
-        "Lambda throttled the call (reserved or account concurrency, or request rate)."
-    ),
-    "RequestTooLargeException": "the request exceeded Lambda's 6 MB synchronous payload limit",
-    "InvalidRequestContentException": "Lambda could not parse the request body or a header",
-    "InvalidParameterValueException": "Lambda rejected a parameter value",
-    "UnrecognizedClientException": "the access key is not valid",
-    "InvalidSignatureException": "the request signature was refused; check the secret key",
-    "ExpiredTokenException": "the session token has expired",
-    "ResourceConflictException": "the function is not ready (Pending or being updated).",
-    "ServiceException": "Lambda had an internal error; the function may or may not have run",
-}
-
-
-@dataclass(frozen=True)
-class InvocationResult:
-    """What a synchronous invocation returned: the Terraform ephemeral resource's outputs.
-
-    ``result`` and ``log_result`` may hold secrets and are hidden from ``repr()``.
-    """
-
-    result: str = field(repr=False)
-    executed_version: str | None
-    function_error: str | None
-    log_result: str | None = field(repr=False)
-    status_code: int
-
-    @property
-    def log_text(self) -> str | None:
-        """The decoded tail of the execution log (None unless log_type was Tail)."""
-        if self.log_result is None:
-            return None
-        return base64.b64decode(self.log_result).decode("utf-8", errors="replace")
-
-    @property
-    def result_is_json(self) -> bool:
-        return _parse_json(self.result)[0]
-
-    @property
-    def result_json(self) -> Any:
-        """The result parsed as JSON, or None when it is not JSON (not an error)."""
-        return _parse_json(self.result)[1]
-
-    @property
-    def error_type(self) -> str | None:
-        """The errorType of a function error, restricted to a safe identifier shape."""
-        if self.function_error is None:
-            return None
-        return _safe_error_type(self.result_json)
-
-    def as_dict(self, derived: bool = False) -> dict[str, Any]:
-        """The five outputs as a dict; with ``derived``, also ``log_text`` and ``result_json``."""
-        values: dict[str, Any] = {
-            "result": self.result,
-            "executed_version": self.executed_version,
-            "function_error": self.function_error,
-            "log_result": self.log_result,
-            "status_code": self.status_code,
-        }
-        if derived:
-            values["log_text"] = self.log_text
-            values["result_json"] = self.result_json
-        return values
-
-
-def _parse_json(text: str) -> tuple[bool, Any]:
-    try:
-        return True, json.loads(text)
-    except ValueError:
-        return False, None
-
-
-_ERROR_TYPE_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_.:$-]{0,127}")
-
-
-def _safe_error_type(document: Any) -> str | None:
-    # errorType is an exception class name; anything else could be data, so it is
-    # not repeated in a message.
-    if isinstance(document, dict):
-        value = document.get("errorType")
-        if isinstance(value, str) and _ERROR_TYPE_RE.fullmatch(value):
-            return value
-    return None
+__all__ = [
+    "NOT_RUN_RETRYABLE_CODES",
+    "RETRYABLE_CODES",
+    "THROTTLE_CODES",
+    "InvocationResult",
+    "invoke",
+    "send",
+]
 
 
 def invoke(
@@ -206,167 +85,46 @@ def send(
     sleep: Callable[[float], None] = time.sleep,
 ) -> InvocationResult:
     """Send an already validated request; see :func:`invoke`."""
-    client = get_client(connection)  # imports boto3, or says which package to install
+    cached = get_connection(connection)  # imports boto3, or says which package to install
     from botocore.exceptions import ClientError
 
     kwargs = request.to_boto3_kwargs()
     kwargs["InvocationType"] = "DryRun" if dry_run else "RequestResponse"
+    require_model_support(cached.client, kwargs)
+    enforce_account_policy(request.function_name, connection, cached.caller_account)
     attempt = 0
     while True:
         attempt += 1
         try:
-            response = _call(client, kwargs, connection)
+            response = _call(cached.client, kwargs, connection)
             break
         except ClientError as exc:
-            code, status, request_id = _error_fields(exc.response)
-            if exc.operation_name == "AssumeRole":
-                raise AwsError(code, status, request_id, _ASSUME_ROLE_HINT, operation="AssumeRole") from None
+            code, status, request_id = error_fields(exc.response)
             if code not in RETRYABLE_CODES:
-                raise _aws_error(code, status, request_id, request) from None
-            if attempt >= connection.max_attempts:
-                raise ThrottledError(
-                    code, status, request_id, _HINTS.get(code, "Lambda did not run the function."), attempt
+                raise aws_error(
+                    code, status, request_id, request.function_name, request.effective_qualifier
                 ) from None
-        sleep(_backoff(attempt))
-    return _to_result(response, request, fail_on_function_error)
-
-
-def _backoff(attempt: int) -> float:
-    # Full jitter spreads out many callers throttled at the same moment.
-    return random.uniform(0, min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2 ** (attempt - 1)))
-
-
-# botocore and urllib3 log request bodies, signed headers (X-Amz-Client-Context) and
-# response bodies at DEBUG. Those records are dropped while this thread is inside an
-# Invoke call, so turning on debug logging (Pulumi, Ansible -vvvv, a user's basicConfig)
-# cannot print a payload, client context or result. Other AWS calls still log as usual.
-_TRANSPORT_LOGGERS = (
-    "botocore.endpoint",
-    "botocore.parsers",
-    "botocore.auth",
-    "botocore.awsrequest",
-    "botocore.httpsession",
-    "botocore.client",
-    "botocore.hooks",
-    "botocore.retryhandler",
-    "urllib3.connectionpool",
-)
-_inside_invoke = threading.local()
-
-
-class _InvokeDebugFilter(logging.Filter):
-    def filter(self, record: logging.LogRecord) -> bool:
-        return record.levelno > logging.DEBUG or not getattr(_inside_invoke, "active", False)
-
-
-_DEBUG_FILTER = _InvokeDebugFilter()
-for _logger_name in _TRANSPORT_LOGGERS:
-    logging.getLogger(_logger_name).addFilter(_DEBUG_FILTER)
-
-
-@contextlib.contextmanager
-def _transport_debug_logs_dropped() -> Iterator[None]:
-    _inside_invoke.active = True
-    try:
-        yield
-    finally:
-        _inside_invoke.active = False
+            if attempt >= connection.max_attempts:
+                raise exhausted_error(code, status, request_id, attempt) from None
+        sleep(backoff(attempt))
+    return result_from_response(response, request.function_name, fail_on_function_error)
 
 
 def _call(client: Any, kwargs: dict[str, Any], connection: ConnectionSettings) -> Any:
-    """One Invoke request, with transport errors translated; never repeated here."""
-    from botocore.exceptions import (
-        ConnectionClosedError,
-        ConnectTimeoutError,
-        EndpointConnectionError,
-        NoCredentialsError,
-        PartialCredentialsError,
-        ReadTimeoutError,
-        SSLError,
-    )
+    """One Invoke request, with botocore's exceptions translated; never repeated here."""
+    from botocore.exceptions import ClientError
 
-    endpoint = connection.endpoint_url or "the Lambda endpoint"
-    try:
-        with _transport_debug_logs_dropped():
+    with invoke_logs_dropped():
+        try:
             response = client.invoke(**kwargs)
-            # The body is streamed: a timeout or dropped connection can still happen here.
+        except (ClientError, LambdaInvocationError):
+            raise  # AWS's answer (send() decides), or an STS failure already translated
+        except Exception as exc:  # every botocore failure, and those outside BotoCoreError
+            raise invoke_error(exc, client.meta.endpoint_url, connection) from None
+        try:
+            # The body is streamed: a timeout or a dropped connection can still happen
+            # here, and urllib3 lets some failures (a TLS error mid-body) through unwrapped.
             response["Payload"] = response["Payload"].read()
-        return response
-    except ReadTimeoutError:
-        raise InvocationTimeoutError(
-            f"no response from {endpoint} within the read timeout of {connection.read_timeout:g} s; "
-            "the function may still be running. Not retried, to avoid a second invocation; "
-            "raise read_timeout for long-running functions"
-        ) from None
-    except ConnectionClosedError:
-        raise ConnectionLostError(
-            f"the connection to {endpoint} closed after the request was sent; the function may "
-            "have run. Not retried, to avoid a second invocation"
-        ) from None
-    except SSLError:
-        raise EndpointUnreachableError(
-            f"TLS handshake with {endpoint} failed (certificate verification or protocol); "
-            "check validate_certs / the CA bundle"
-        ) from None
-    except ConnectTimeoutError as exc:
-        raise EndpointUnreachableError(
-            f"could not connect to {_failed_url(exc, endpoint)} within {connection.connect_timeout:g} s; "
-            "the request was not sent"
-        ) from None
-    except EndpointConnectionError as exc:
-        raise EndpointUnreachableError(
-            f"could not connect to {_failed_url(exc, endpoint)} (connection refused or name not resolved); "
-            "the request was not sent"
-        ) from None
-    except (NoCredentialsError, PartialCredentialsError):
-        raise CredentialsError(
-            "no usable AWS credentials: set access_key/secret_key, a profile, or the "
-            "AWS_* environment variables, or run where an instance role is available"
-        ) from None
-
-
-def _failed_url(exc: Exception, default: str) -> str:
-    # With role_arn the failing connection may be STS's, not Lambda's: name the URL tried.
-    url = getattr(exc, "kwargs", {}).get("endpoint_url")
-    return url if isinstance(url, str) and url else default
-
-
-def _error_fields(response: Any) -> tuple[str, int | None, str | None]:
-    error = response.get("Error", {}) if isinstance(response, dict) else {}
-    metadata = response.get("ResponseMetadata", {}) if isinstance(response, dict) else {}
-    code = str(error.get("Code") or "UnknownError")
-    status = metadata.get("HTTPStatusCode")
-    request_id = metadata.get("RequestId")
-    return code, status if isinstance(status, int) else None, request_id or None
-
-
-def _aws_error(code: str, status: int | None, request_id: str | None, request: InvocationRequest) -> AwsError:
-    hint = _HINTS.get(code)
-    if code == "ResourceNotFoundException":
-        hint = (
-            f"function {request.function_name} with qualifier {request.effective_qualifier} was not "
-            f"found; {_HINTS[code]}"
-        )
-    elif hint is None:
-        hint = "see the AWS Lambda Invoke API reference for this error code"
-    return AwsError(code, status, request_id, hint)
-
-
-def _to_result(response: Any, request: InvocationRequest, fail_on_function_error: bool) -> InvocationResult:
-    body = response.get("Payload") or b""
-    result = InvocationResult(
-        result=body.decode("utf-8", errors="replace"),
-        executed_version=response.get("ExecutedVersion"),
-        function_error=response.get("FunctionError") or None,
-        log_result=response.get("LogResult") or None,
-        status_code=int(response.get("StatusCode", 0)),
-    )
-    if result.function_error is not None and fail_on_function_error:
-        raise FunctionError(
-            request.function_name,
-            result.executed_version,
-            result.function_error,
-            result.error_type,
-            result,
-        )
-    return result
+        except Exception as exc:  # every failure here means "may have run"
+            raise invoke_error(exc, client.meta.endpoint_url, connection, reading_body=True) from None
+    return response

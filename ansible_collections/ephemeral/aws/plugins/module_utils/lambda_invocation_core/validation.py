@@ -307,3 +307,10 @@ def build_request(
         log_type=normalize_log_type(log_type),
         tenant_id=validate_tenant_id(tenant_id),
     )
+
+
+def function_account(function_name: str) -> str | None:
+    """The 12-digit account of a valid full or partial ARN; None for a bare name."""
+    match = _FUNCTION_NAME_RE.fullmatch(function_name)
+    account = match.group("account") if match else None
+    return account[:-1] if account else None

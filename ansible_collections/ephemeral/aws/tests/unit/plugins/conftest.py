@@ -7,25 +7,12 @@
 from __future__ import annotations
 
 import pytest
-
-# Environment variables the AWS options fall back to: cleared so that a developer's own AWS
-# settings cannot change what a test sees.
-AWS_ENVIRONMENT = (
-    "AWS_ACCESS_KEY_ID",
-    "AWS_ACCESS_KEY",
-    "AWS_SECRET_ACCESS_KEY",
-    "AWS_SECRET_KEY",
-    "AWS_SESSION_TOKEN",
-    "AWS_PROFILE",
-    "AWS_DEFAULT_PROFILE",
-    "AWS_REGION",
-    "AWS_DEFAULT_REGION",
-    "AWS_URL",
-    "AWS_CA_BUNDLE",
-)
+from ansible_collections.ephemeral.aws.plugins.module_utils.common import ENVIRONMENT
 
 
 @pytest.fixture(autouse=True)
 def clean_aws_environment(monkeypatch):
-    for name in AWS_ENVIRONMENT:
+    """Clear every variable an option falls back to, so that a developer's own AWS settings
+    cannot change what a test sees."""
+    for name in ENVIRONMENT:
         monkeypatch.delenv(name, raising=False)

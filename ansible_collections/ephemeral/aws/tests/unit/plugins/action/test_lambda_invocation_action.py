@@ -16,8 +16,8 @@ from ansible_collections.ephemeral.aws.plugins.action.lambda_invocation import (
 )
 from ansible_collections.ephemeral.aws.plugins.module_utils.result_transport import OUTPUTS_KEY, encode
 from ansible_collections.ephemeral.aws.plugins.modules import lambda_invocation as module
+from ansible_collections.ephemeral.aws.tests.unit.utils import MARKER
 
-MARKER = "S3CRET-MARKER-7f1c"
 MODULE_RESULT = {
     "changed": True,
     "result": f'{{"token": "{MARKER}"}}',

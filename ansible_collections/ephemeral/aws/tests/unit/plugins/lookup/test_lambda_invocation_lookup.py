@@ -4,26 +4,13 @@
 from __future__ import annotations
 
 import json
-import types
 from unittest import mock
 
 import pytest
 from ansible.errors import AnsibleLookupError
 from ansible.plugins.loader import lookup_loader
 from ansible_collections.ephemeral.aws.plugins.lookup import lambda_invocation as lookup_module
-from ansible_collections.ephemeral.aws.plugins.module_utils.lambda_invocation_core import (
-    client,
-    errors,
-    invoke,
-    validation,
-)
-
-# The copy's __init__.py is empty (ansible-test empty-init): gather its public names here.
-core = types.SimpleNamespace(
-    **{k: v for m in (client, errors, invoke, validation) for k, v in vars(m).items() if k[0] != "_"}
-)
-
-MARKER = "S3CRET-MARKER-7f1c"
+from ansible_collections.ephemeral.aws.tests.unit.utils import COMPANIONS, MARKER, core, env_order_cases
 
 
 @pytest.fixture
@@ -168,7 +155,13 @@ def test_function_error_fails_with_the_safe_message(lookup):
     with pytest.raises(AnsibleLookupError) as info:
         run(lookup, ["f"], payload={}, outcome=error)
     assert MARKER not in str(info.value)
-    assert "KeyError" in str(info.value)
+    assert str(info.value) == (
+        "Lambda function f (version 7) failed: function error Unhandled, error type KeyError. "
+        "A failed lookup returns no result; set fail_on_function_error=false to receive the "
+        "function's error document as the result"
+    )
+    # It does not point at a result that a failed lookup does not return.
+    assert "secret result" not in str(info.value)
     assert info.value.__cause__ is None
 
 
@@ -251,7 +244,7 @@ def test_option_variables_match_the_documentation():
 
     fragment = yaml.safe_load(ModuleDocFragment.PLUGINS)
     documented = {var["name"] for option in fragment["options"].values() for var in option.get("vars", [])}
-    assert documented == set(lookup_module.OPTION_VARIABLES)
+    assert documented == set(lookup_module.PLUGIN_VARIABLES)
 
 
 def test_variables_are_templated(lookup):
@@ -263,3 +256,13 @@ def test_variables_are_templated(lookup):
     )
     assert invoke.call_args.kwargs["connection"].endpoint_url == "http://127.0.0.1:2"
     templar.template.assert_called_once_with("{{ url }}")
+
+
+@pytest.mark.parametrize(("option", "preferred", "other"), env_order_cases())
+def test_environment_is_read_in_the_declared_order(lookup, monkeypatch, option, preferred, other):
+    """Both variables set to different values: the lookup takes the preferred one, as the module
+    does (Ansible's configuration takes the last env entry of the documentation)."""
+    monkeypatch.setenv(preferred, f"from-{preferred.lower()}")
+    monkeypatch.setenv(other, f"from-{other.lower()}")
+    _values, invoke = run(lookup, ["f"], payload={}, **COMPANIONS.get(option, {}))
+    assert getattr(invoke.call_args.kwargs["connection"], option) == f"from-{preferred.lower()}"

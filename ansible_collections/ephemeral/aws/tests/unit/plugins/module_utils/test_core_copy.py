@@ -11,22 +11,10 @@ from __future__ import annotations
 import base64
 import io
 import json
-import types
 
 import pytest
-from ansible_collections.ephemeral.aws.plugins.module_utils.lambda_invocation_core import (
-    client,
-    errors,
-    invoke,
-    validation,
-)
+from ansible_collections.ephemeral.aws.tests.unit.utils import MARKER, core
 
-# The copy's __init__.py is empty (ansible-test empty-init): gather its public names here.
-core = types.SimpleNamespace(
-    **{k: v for m in (client, errors, invoke, validation) for k, v in vars(m).items() if k[0] != "_"}
-)
-
-MARKER = "S3CRET-MARKER-7f1c"
 SETTINGS = core.ConnectionSettings(
     region="us-east-1", access_key="AKIDEXAMPLE", secret_key="stubSecretEXAMPLE"
 )

@@ -5,26 +5,13 @@ from __future__ import annotations
 
 import json
 import sys
-import types
 from unittest import mock
 
 import pytest
 from ansible.module_utils import basic
-from ansible_collections.ephemeral.aws.plugins.module_utils.lambda_invocation_core import (
-    client,
-    errors,
-    invoke,
-    validation,
-)
 from ansible_collections.ephemeral.aws.plugins.module_utils.result_transport import OUTPUTS_KEY, decode
 from ansible_collections.ephemeral.aws.plugins.modules import lambda_invocation
-
-# The copy's __init__.py is empty (ansible-test empty-init): gather its public names here.
-core = types.SimpleNamespace(
-    **{k: v for m in (client, errors, invoke, validation) for k, v in vars(m).items() if k[0] != "_"}
-)
-
-MARKER = "S3CRET-MARKER-7f1c"
+from ansible_collections.ephemeral.aws.tests.unit.utils import COMPANIONS, MARKER, core, env_order_cases
 
 try:
     from ansible.module_utils.testing import patch_module_args
@@ -293,8 +280,8 @@ def test_missing_required_options_are_reported_by_ansible():
 def test_boto3_missing(monkeypatch):
     # The core imports boto3 when it builds the client (the module does not import it).
     monkeypatch.setitem(sys.modules, "boto3", None)
-    client.clear_client_cache()
-    outcome, send = run_module(BASE, send=invoke.send)
+    core.clear_client_cache()
+    outcome, send = run_module(BASE, send=core.send)
     assert outcome["failed"] is True
     assert "boto3" in outcome["msg"] and "Failed to import the required Python library" in outcome["msg"]
     send.assert_called_once()
@@ -402,3 +389,13 @@ def test_documented_defaults_match_the_code():
     assert f"{core.DEFAULT_READ_TIMEOUT:g}" in " ".join(fragment["options"]["read_timeout"]["description"])
     spec = lambda_invocation.argument_spec()
     assert set(doc["options"]) | set(fragment["options"]) == set(spec)
+
+
+@pytest.mark.parametrize(("option", "preferred", "other"), env_order_cases())
+def test_environment_is_read_in_the_declared_order(monkeypatch, option, preferred, other):
+    """Both variables set to different values: the module takes the preferred one."""
+    monkeypatch.setenv(preferred, f"from-{preferred.lower()}")
+    monkeypatch.setenv(other, f"from-{other.lower()}")
+    args = {"function_name": "my-function", "payload": {}, **COMPANIONS.get(option, {})}
+    _outcome, send = run_module(args)
+    assert getattr(send.call_args.args[1], option) == f"from-{preferred.lower()}"

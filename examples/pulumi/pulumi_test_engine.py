@@ -14,12 +14,18 @@ monitor) and answers the monitor's calls the way the engine does for dynamic res
 
 Resources of other (non-dynamic) types are echoed back as their inputs.
 Not a complete engine: no aliases, no parents' deletion order, no import.
+
+It lives with the example, which runs under it (``run_under_test_engine.py``); the tests
+in tests/pulumi import it from here (their conftest puts this folder on ``sys.path``).
+Stack configuration values that are not text (``aws:assumeRoles`` as a list) reach the
+program as JSON text and the provider as the value, as the CLI passes them.
 """
 
 from __future__ import annotations
 
 import asyncio
 import base64
+import json
 import logging
 import threading
 from collections.abc import Callable, Mapping
@@ -214,7 +220,7 @@ class TestEngine:
             callbacks=None,
         )
         configure(settings)
-        set_all_config({k: str(v) for k, v in self.config.items()})
+        set_all_config({k: v if isinstance(v, str) else json.dumps(v) for k, v in self.config.items()})
         try:
             loop.run_until_complete(run_in_stack(program))
         finally:

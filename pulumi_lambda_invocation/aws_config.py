@@ -1,0 +1,256 @@
+"""The stack's pulumi-aws configuration (``aws:*`` keys) as the core's connection settings.
+
+A stack that deploys with pulumi-aws already says where and as whom to call AWS; both
+forms honour the same keys, with pulumi-aws's names and shapes. The provider reads them
+from ``configure()`` (in Pulumi's provider host), ``invoke()`` through
+``pulumi.Config("aws")`` (in the program); both call :func:`stack_settings`.
+
+Translation only: shapes are unpacked (a structured value may arrive as an object or as
+its JSON text), nothing is judged. Every rule about the values, and the account guard,
+are the core's. Static credentials (``aws:accessKey``/``aws:secretKey``/``aws:token``)
+are read when the provider runs and are never written anywhere: the provider's pickled
+form (``__provider``) carries no state at all.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import json
+import math
+import os
+import re
+import threading
+import types
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import pulumi
+import pulumi.runtime.config
+
+import lambda_invocation_core as core
+
+ConfigGetter = Callable[[str], Any]
+"""Reads one key of the ``aws`` namespace (``"region"`` for ``aws:region``); None if unset."""
+
+# pulumi-aws key -> ConnectionSettings field, for keys whose value is one plain string.
+TEXT_SETTINGS: Mapping[str, str] = {
+    "region": "region",
+    "profile": "profile",
+    "customCaBundle": "verify",
+    "httpProxy": "http_proxy",
+    "httpsProxy": "https_proxy",
+}
+# Secret configuration: static credentials.
+CREDENTIAL_KEYS: Mapping[str, str] = {
+    "accessKey": "access_key",
+    "secretKey": "secret_key",
+    "token": "session_token",
+}
+CREDENTIAL_SETTINGS = tuple(CREDENTIAL_KEYS.values())
+# Lists of files, of which the core takes one each.
+FILE_LIST_SETTINGS: Mapping[str, str] = {
+    "sharedCredentialsFiles": "shared_credentials_file",
+    "sharedConfigFiles": "shared_config_file",
+}
+ACCOUNT_LIST_SETTINGS: Mapping[str, str] = {
+    "allowedAccountIds": "allowed_account_ids",
+    "forbiddenAccountIds": "forbidden_account_ids",
+}
+# The first entry of aws:assumeRoles: its keys -> ConnectionSettings fields.
+ROLE_KEYS: Mapping[str, str] = {
+    "roleArn": "role_arn",
+    "sessionName": "role_session_name",
+    "externalId": "external_id",
+    "duration": "role_duration",
+}
+ROLE_SETTINGS = tuple(ROLE_KEYS.values())
+# aws:endpoints entry keys -> ConnectionSettings fields.
+ENDPOINT_KEYS: Mapping[str, str] = {"lambda": "endpoint_url", "sts": "sts_endpoint_url"}
+
+HONOURED_KEYS = (
+    *TEXT_SETTINGS,
+    *CREDENTIAL_KEYS,
+    *FILE_LIST_SETTINGS,
+    *ACCOUNT_LIST_SETTINGS,
+    "assumeRoles",
+    "endpoints",
+    "insecure",
+)
+"""Every ``aws:*`` key honoured (the README's table lists the same)."""
+
+
+def stack_settings(get: ConfigGetter) -> dict[str, Any]:
+    """ConnectionSettings keyword arguments from the stack's ``aws:*`` keys (only those set)."""
+    settings: dict[str, Any] = {}
+    for key, field in (*TEXT_SETTINGS.items(), *CREDENTIAL_KEYS.items()):
+        value = get(key)
+        if value is not None and value != "":
+            settings[field] = value
+    for key, field in FILE_LIST_SETTINGS.items():
+        files = _text_list(key, get(key))
+        if len(files) > 1:
+            raise core.ValidationError(f"aws:{key}", "must name at most one file here")
+        if files:
+            settings[field] = os.path.expanduser(files[0])
+    for key, field in ACCOUNT_LIST_SETTINGS.items():
+        accounts = _text_list(key, get(key))
+        if accounts:
+            settings[field] = tuple(accounts)
+    if "verify" in settings:
+        settings["verify"] = os.path.expanduser(settings["verify"])
+    if _flag("insecure", get("insecure")):
+        settings["verify"] = False
+    settings.update(_endpoints(get("endpoints")))
+    settings.update(_assume_role(get("assumeRoles")))
+    return settings
+
+
+def program_stack_settings() -> Mapping[str, Any]:
+    """:func:`stack_settings` of the program's own configuration (``pulumi.Config("aws")``).
+
+    Reading the keys through the SDK costs about 0.15 ms (each unset key is looked up in the
+    environment too), some 7 % of a local invocation; a loop of ``invoke()`` calls reads
+    them once. The memo holds while the values the SDK would read are the same: its key is
+    every honoured key's raw value in the SDK's configuration map and its two environment
+    fallbacks (``PULUMI_CONFIG`` and ``PULUMI_CONFIG_AWS_<KEY>``), which costs a few dict
+    lookups. Without that map (another SDK version), every call reads the keys afresh.
+    """
+    global _memo
+    fingerprint = _fingerprint()
+    memo = _memo
+    if fingerprint is not None and memo is not None:
+        memo_fingerprint, memo_settings = memo
+        if memo_fingerprint == fingerprint:
+            return memo_settings
+    settings = types.MappingProxyType(stack_settings(pulumi.Config("aws").get))
+    if fingerprint is not None:
+        with _memo_lock:
+            _memo = (fingerprint, settings)
+    return settings
+
+
+_FULL_KEYS = tuple(f"aws:{key}" for key in HONOURED_KEYS)
+_ENV_KEYS = tuple(pulumi.runtime.config.get_config_env_key(key) for key in _FULL_KEYS)
+_memo: tuple[tuple[Any, ...], Mapping[str, Any]] | None = None
+_memo_lock = threading.Lock()
+
+
+def _fingerprint() -> tuple[Any, ...] | None:
+    config_map = getattr(pulumi.runtime.config, "CONFIG", None)
+    if not isinstance(config_map, contextvars.ContextVar):
+        return None
+    values = config_map.get()
+    if not isinstance(values, Mapping):
+        return None
+    environ = os.environ
+    return (
+        tuple(values.get(key) for key in _FULL_KEYS),
+        tuple(environ.get(key) for key in _ENV_KEYS),
+        environ.get("PULUMI_CONFIG"),
+    )
+
+
+def _structured(key: str, value: Any) -> Any:
+    """An object as it is, or the object a JSON text stands for."""
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            raise core.ValidationError(f"aws:{key}", "must be valid JSON text or an object") from None
+    return value
+
+
+def _text_list(key: str, value: Any) -> list[str]:
+    """A list of strings, given as a list, its JSON text or (for one item) a plain string."""
+    if value is None or value == "":
+        return []
+    if isinstance(value, str) and not value.lstrip().startswith("["):
+        return [value]
+    items = _structured(key, value)
+    if not isinstance(items, list):
+        raise core.ValidationError(f"aws:{key}", "must be a list")
+    return [_text(key, item) for item in items]
+
+
+def _text(key: str, item: Any) -> str:
+    # YAML turns an unquoted account id into a number; Pulumi's wire format into a float.
+    if isinstance(item, float) and item.is_integer():
+        item = int(item)
+    if isinstance(item, bool) or not isinstance(item, (str, int)):
+        raise core.ValidationError(f"aws:{key}", "must be a list of strings")
+    return str(item)
+
+
+def _flag(key: str, value: Any) -> bool:
+    if value is None or value == "":
+        return False
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    raise core.ValidationError(f"aws:{key}", "must be true or false")
+
+
+def _endpoints(value: Any) -> dict[str, Any]:
+    """aws:endpoints: a list of maps ({lambda: URL, sts: URL, ...}) or one map."""
+    if value is None or value == "":
+        return {}
+    document = _structured("endpoints", value)
+    entries = document if isinstance(document, list) else [document]
+    found: dict[str, Any] = {}
+    for entry in entries:
+        if not isinstance(entry, Mapping):
+            raise core.ValidationError("aws:endpoints", "must be a list of maps of service to URL")
+        for service, field in ENDPOINT_KEYS.items():
+            url = entry.get(service)
+            if url is not None and url != "":
+                found[field] = url
+    return found
+
+
+def _assume_role(value: Any) -> dict[str, Any]:
+    """aws:assumeRoles: its first entry (pulumi-aws v6 took one role, ``assumeRole``)."""
+    if value is None or value == "":
+        return {}
+    document = _structured("assumeRoles", value)
+    entries = document if isinstance(document, list) else [document]
+    if not entries:
+        return {}
+    first = entries[0]
+    if not isinstance(first, Mapping):
+        raise core.ValidationError("aws:assumeRoles", "must be a list of objects with roleArn")
+    found: dict[str, Any] = {}
+    for key, field in ROLE_KEYS.items():
+        item = first.get(key)
+        if item is not None and item != "":
+            found[field] = item
+    if "role_duration" in found:
+        found["role_duration"] = duration_seconds(found["role_duration"])
+    return found
+
+
+_GO_DURATION_PART = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)")
+_GO_UNITS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "μs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
+
+
+def duration_seconds(value: Any) -> Any:
+    """A session duration in seconds: from a Go duration text (``"1h"``, ``"15m"``,
+    ``"1h30m"``, as pulumi-aws takes it), digits (``"3600"``) or a number.
+
+    A whole number of seconds becomes an int; anything else is passed on as it is for the
+    core to judge (``role_duration``: a whole number of seconds from 900 to 43200).
+    """
+    seconds: Any = value
+    if isinstance(value, str):
+        text = value.strip()
+        if text.isdigit():
+            seconds = int(text)
+        elif text and _GO_DURATION_PART.sub("", text) == "":
+            seconds = sum(float(n) * _GO_UNITS[unit] for n, unit in _GO_DURATION_PART.findall(text))
+        else:
+            raise core.ValidationError(
+                "aws:assumeRoles", "duration must be a Go duration such as 1h or 15m, or seconds"
+            )
+    if isinstance(seconds, float) and math.isfinite(seconds) and seconds.is_integer():
+        return int(seconds)
+    return seconds

@@ -1,0 +1,83 @@
+"""Where the module's documentation (as ansible-doc shows it) and the collection README state
+the same fact, they agree, and with the files that decide it:
+
+- on which ansible-core a failed task's msg is shown although the result is hidden (and that
+  is what ansible-playbook does on the cores the tests run);
+- the ansible-core, Python and boto3 floors (meta/runtime.yml, tests/config.yml, pyproject);
+- each option's environment variables in order of preference (README table vs OPTIONS).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import yaml  # type: ignore[import-untyped]
+from collection_facts import COLLECTION, CURRENT, ansible_doc, floor, pyproject_boto3
+from packaging.version import Version
+from playbook_support import AnsibleCore, PlaybookRunner
+
+from ansible_collections.ephemeral.aws.plugins.module_utils import common
+
+README = (COLLECTION / "README.md").read_text()
+
+
+def _one(pattern: str, text: str) -> str:
+    found = re.findall(pattern, text)
+    assert len(found) == 1, (pattern, found)
+    value: str = found[0]
+    return value
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def msg_shown_from(text: str) -> str:
+    """The ansible-core version from which a failed task's msg is shown (doc or README)."""
+    return _one(
+        r"On ansible-core ([\d.]+) and later a failed task's (?:C\(msg\)|`msg`) is shown", _words(text)
+    )
+
+
+def test_msg_shown_version_agrees(ansible_core: AnsibleCore) -> None:
+    doc = ansible_doc(ansible_core, "module")
+    assert msg_shown_from(" ".join(doc["description"])) == msg_shown_from(README)
+
+
+def test_msg_is_shown_from_the_stated_version_on(
+    ansible_core: AnsibleCore, playbook_runner: PlaybookRunner
+) -> None:
+    run = playbook_runner.run("msg_shown.yml", verbosity=0)
+    assert run.rc == 0, run.describe()
+    assert "censored" in run.proc.stdout, run.describe()
+    control = json.loads((run.tmp / "vars.json").read_text())["control_marker"]
+    shown = "function_name: must be" in run.proc.stdout + run.proc.stderr
+    # The value itself is never quoted by the message.
+    assert control not in run.proc.stdout + run.proc.stderr
+    stated = Version(msg_shown_from(README))
+    assert shown == (Version(ansible_core.version) >= stated), run.describe()
+
+
+def test_floors_agree() -> None:
+    doc = ansible_doc(CURRENT, "module")
+    runtime = yaml.safe_load((COLLECTION / "meta/runtime.yml").read_text())
+    core_floor = _one(r"^>=([\d.]+)$", runtime["requires_ansible"])
+    readme_core = _one(r"ansible-core ([\d.]+) or newer", _words(README))
+    assert Version(readme_core) == Version(core_floor)
+
+    python_floor = _one(
+        r"^>=([\d.]+)$",
+        yaml.safe_load((COLLECTION / "tests/config.yml").read_text())["modules"]["python_requires"],
+    )
+    assert f"python >= {python_floor}" in doc["requirements"]
+    boto3_floor = floor(pyproject_boto3())
+    assert f"boto3 >= {boto3_floor}" in doc["requirements"]
+    stated = re.findall(r"Python ([\d.]+) or newer and boto3 >= ([\d.]+)", _words(README))
+    assert stated == [(python_floor, boto3_floor)]
+
+
+def test_environment_table_agrees_with_the_declaration() -> None:
+    rows = re.findall(r"^\| `(\w+)` \| (`AWS_\w+`(?:, `AWS_\w+`)*) \|$", README, re.M)
+    table = {option: re.findall(r"`(AWS_\w+)`", variables) for option, variables in rows}
+    assert table == {o.name: list(o.env) for o in common.OPTIONS if o.env}

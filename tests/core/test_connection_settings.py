@@ -1,0 +1,256 @@
+"""Connection settings beyond region and credentials: STS endpoint, proxies, shared files, accounts."""
+
+from __future__ import annotations
+
+import re
+import socket
+from pathlib import Path
+from typing import Any
+
+import pytest
+from scripted_lambda import Reply, ScriptedLambda
+
+import lambda_invocation_core as core
+
+CALLER_ACCOUNT = "210987654321"
+OTHER_ACCOUNT = "111111111111"
+
+
+def settings(url: str, **overrides: Any) -> core.ConnectionSettings:
+    values: dict[str, Any] = {
+        "region": "us-east-1",
+        "access_key": "AKIDEXAMPLE",
+        "secret_key": "settings-secret-key",
+        "endpoint_url": url,
+        "read_timeout": 5.0,
+        "connect_timeout": 2.0,
+    }
+    values.update(overrides)
+    return core.ConnectionSettings(**values)
+
+
+def caller_identity_reply(account: str = CALLER_ACCOUNT) -> Reply:
+    body = (
+        '<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">'
+        f"<GetCallerIdentityResult><Arn>arn:aws:iam::{account}:user/u</Arn><UserId>AIDAEXAMPLE</UserId>"
+        f"<Account>{account}</Account></GetCallerIdentityResult>"
+        "<ResponseMetadata><RequestId>sts-req</RequestId></ResponseMetadata></GetCallerIdentityResponse>"
+    )
+    return Reply(body=body.encode(), headers={"Content-Type": "text/xml"})
+
+
+def sts_actions(server: ScriptedLambda) -> list[str]:
+    return [
+        match.group(1).decode()
+        for request in server.requests
+        for match in [re.search(rb"Action=(\w+)", request.body)]
+        if match and "/invocations" not in request.path
+    ]
+
+
+def invocations(server: ScriptedLambda) -> int:
+    return sum("/invocations" in request.path for request in server.requests)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"sts_endpoint_url": "sts.local:443"}, "sts_endpoint_url"),
+        ({"sts_endpoint_url": "https://"}, "sts_endpoint_url"),
+        ({"endpoint_url": "http://[::1"}, "endpoint_url"),
+        ({"http_proxy": "http://user:pw@"}, "http_proxy"),
+        ({"http_proxy": "proxy:3128"}, "http_proxy"),
+        ({"https_proxy": 3128}, "https_proxy"),
+        ({"shared_credentials_file": ""}, "shared_credentials_file"),
+        ({"shared_config_file": 7}, "shared_config_file"),
+        ({"allowed_account_ids": "123456789012"}, "allowed_account_ids"),
+        ({"allowed_account_ids": ("12345678901",)}, "allowed_account_ids"),
+        ({"forbidden_account_ids": (123456789012,)}, "forbidden_account_ids"),
+        ({"forbidden_account_ids": ("12345678901a",)}, "forbidden_account_ids"),
+        (
+            {"allowed_account_ids": ("123456789012",), "forbidden_account_ids": ("111111111111",)},
+            "allowed_account_ids",
+        ),
+    ],
+)
+def test_invalid_settings_name_the_field(overrides: dict[str, Any], field: str) -> None:
+    with pytest.raises(core.ValidationError) as caught:
+        settings("http://127.0.0.1:1", **overrides)
+    assert caught.value.field == field
+    assert str(caught.value).startswith(f"{field}: ")
+
+
+def test_account_lists_are_normalized() -> None:
+    given = settings("http://127.0.0.1:1", allowed_account_ids=["123456789012"], forbidden_account_ids=[])
+    assert given.allowed_account_ids == ("123456789012",)
+    assert given.forbidden_account_ids is None
+    assert hash(given) == hash(settings("http://127.0.0.1:1", allowed_account_ids=("123456789012",)))
+
+
+def test_proxy_settings_are_hidden_from_repr() -> None:
+    given = settings("http://127.0.0.1:1", https_proxy="http://user:proxy-password@proxy:3128")
+    assert "proxy-password" not in repr(given)
+
+
+def test_http_proxy_carries_the_invoke(scripted_lambda: ScriptedLambda) -> None:
+    # An HTTP proxy receives the absolute URL of the target: the scripted server plays the proxy.
+    target = "http://lambda.proxied.invalid"
+    given = settings(target, http_proxy=scripted_lambda.url, https_proxy="http://127.0.0.1:9")
+    assert core.get_client(given).meta.config.proxies == {  # type: ignore[attr-defined]
+        "http": scripted_lambda.url,
+        "https": "http://127.0.0.1:9",
+    }
+    core.invoke("f", {}, connection=given)
+    (seen,) = scripted_lambda.requests
+    assert seen.path.startswith(f"{target}/2015-03-31/functions/f/invocations")
+
+
+def test_profile_is_read_from_the_given_files(scripted_lambda: ScriptedLambda, tmp_path: Path) -> None:
+    config_file = tmp_path / "config"
+    config_file.write_text("[profile files]\nregion = eu-west-2\n")
+    credentials_file = tmp_path / "credentials"
+    credentials_file.write_text(
+        "[files]\naws_access_key_id = AKIDFROMFILE\naws_secret_access_key = file-secret\n"
+    )
+    given = core.ConnectionSettings(
+        profile="files",
+        shared_config_file=str(config_file),
+        shared_credentials_file=str(credentials_file),
+        endpoint_url=scripted_lambda.url,
+    )
+    core.invoke("f", {}, connection=given)
+    authorization = scripted_lambda.requests[0].headers["authorization"]
+    assert "Credential=AKIDFROMFILE/" in authorization
+    assert "/eu-west-2/lambda/" in authorization
+
+
+def test_missing_profile_in_given_files_is_a_credentials_error(tmp_path: Path) -> None:
+    config_file = tmp_path / "config"
+    config_file.write_text("[profile other]\nregion = eu-west-2\n")
+    given = core.ConnectionSettings(profile="absent", shared_config_file=str(config_file), region="us-east-1")
+    with pytest.raises(core.CredentialsError, match="'absent' was not found"):
+        core.get_client(given)
+
+
+def test_sts_endpoint_url_is_used_for_assume_role(scripted_lambda: ScriptedLambda, sts_url: str) -> None:
+    given = settings(
+        scripted_lambda.url, role_arn="arn:aws:iam::123456789012:role/invoker", sts_endpoint_url=sts_url
+    )
+    core.invoke("f", {}, connection=given)
+    (seen,) = scripted_lambda.requests
+    assert re.search(r"Credential=ASIA[A-Z0-9]+/", seen.headers["authorization"])
+
+
+def test_allowed_account_in_arn_is_invoked_without_sts(scripted_lambda: ScriptedLambda) -> None:
+    name = f"arn:aws:lambda:us-east-1:{CALLER_ACCOUNT}:function:f"
+    given = settings(
+        scripted_lambda.url, allowed_account_ids=(CALLER_ACCOUNT,), sts_endpoint_url="http://127.0.0.1:9"
+    )
+    core.invoke(name, {}, connection=given)
+    core.invoke(f"{CALLER_ACCOUNT}:function:f:live", {}, connection=given)
+    assert invocations(scripted_lambda) == 2 and sts_actions(scripted_lambda) == []
+
+
+@pytest.mark.parametrize(
+    ("rule", "name"),
+    [
+        ({"allowed_account_ids": (CALLER_ACCOUNT,)}, f"arn:aws:lambda:us-east-1:{OTHER_ACCOUNT}:function:f"),
+        ({"allowed_account_ids": (CALLER_ACCOUNT,)}, f"{OTHER_ACCOUNT}:function:f"),
+        (
+            {"forbidden_account_ids": (OTHER_ACCOUNT,)},
+            f"arn:aws-cn:lambda:cn-north-1:{OTHER_ACCOUNT}:function:f:1",
+        ),
+    ],
+)
+def test_refused_account_in_arn_sends_nothing(
+    scripted_lambda: ScriptedLambda, rule: dict[str, Any], name: str
+) -> None:
+    with pytest.raises(core.AccountNotAllowedError) as caught:
+        core.invoke(name, {}, connection=settings(scripted_lambda.url, **rule))
+    error = caught.value
+    assert isinstance(error, core.LambdaInvocationError)
+    assert error.account_id == OTHER_ACCOUNT
+    expected = (
+        "is not in allowed_account_ids" if "allowed_account_ids" in rule else "is in forbidden_account_ids"
+    )
+    assert f"account {OTHER_ACCOUNT} {expected}" in str(error)
+    assert "settings-secret-key" not in str(error) and "AKIDEXAMPLE" not in str(error)
+    assert scripted_lambda.requests == []
+
+
+def test_bare_name_checks_the_caller_account_once_per_client(scripted_lambda: ScriptedLambda) -> None:
+    scripted_lambda.queue(caller_identity_reply())
+    given = settings(
+        scripted_lambda.url, sts_endpoint_url=scripted_lambda.url, allowed_account_ids=(CALLER_ACCOUNT,)
+    )
+    for _ in range(3):
+        core.invoke("f", {}, connection=given)
+    assert sts_actions(scripted_lambda) == ["GetCallerIdentity"]
+    assert invocations(scripted_lambda) == 3
+    # The STS call was signed with the same credentials as the Invoke.
+    assert "Credential=AKIDEXAMPLE/" in scripted_lambda.requests[0].headers["authorization"]
+
+
+def test_bare_name_in_a_forbidden_caller_account_is_refused(scripted_lambda: ScriptedLambda) -> None:
+    scripted_lambda.queue(caller_identity_reply())
+    given = settings(
+        scripted_lambda.url, sts_endpoint_url=scripted_lambda.url, forbidden_account_ids=(CALLER_ACCOUNT,)
+    )
+    with pytest.raises(core.AccountNotAllowedError) as caught:
+        core.invoke("f:live", {}, connection=given)
+    assert caught.value.account_id == CALLER_ACCOUNT
+    assert f"account {CALLER_ACCOUNT} is in forbidden_account_ids" in str(caught.value)
+    assert invocations(scripted_lambda) == 0 and sts_actions(scripted_lambda) == ["GetCallerIdentity"]
+
+
+def test_bare_name_with_role_uses_the_role_account(scripted_lambda: ScriptedLambda, sts_url: str) -> None:
+    given = settings(
+        scripted_lambda.url,
+        role_arn=f"arn:aws:iam::{OTHER_ACCOUNT}:role/invoker",
+        sts_endpoint_url=sts_url,
+        allowed_account_ids=(CALLER_ACCOUNT,),
+    )
+    with pytest.raises(core.AccountNotAllowedError) as caught:
+        core.invoke("f", {}, connection=given)
+    assert caught.value.account_id == OTHER_ACCOUNT
+    assert scripted_lambda.requests == []
+
+
+def test_caller_identity_from_moto(scripted_lambda: ScriptedLambda, sts_url: str) -> None:
+    # moto's default account is 123456789012.
+    allowed = settings(scripted_lambda.url, sts_endpoint_url=sts_url, allowed_account_ids=("123456789012",))
+    core.invoke("f", {}, connection=allowed)
+    refused = settings(scripted_lambda.url, sts_endpoint_url=sts_url, forbidden_account_ids=("123456789012",))
+    with pytest.raises(core.AccountNotAllowedError):
+        core.invoke("f", {}, connection=refused)
+    assert invocations(scripted_lambda) == 1
+
+
+def test_unreachable_sts_for_the_account_check_names_sts(scripted_lambda: ScriptedLambda) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    given = settings(
+        scripted_lambda.url,
+        sts_endpoint_url=f"http://127.0.0.1:{port}",
+        allowed_account_ids=(CALLER_ACCOUNT,),
+    )
+    with pytest.raises(core.EndpointUnreachableError) as caught:
+        core.invoke("f", {}, connection=given)
+    assert str(caught.value).startswith("STS GetCallerIdentity: could not connect to")
+    assert f"127.0.0.1:{port}" in str(caught.value)
+    assert scripted_lambda.requests == []
+
+
+def test_concurrent_invokes_ask_sts_once(scripted_lambda: ScriptedLambda) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    scripted_lambda.queue(caller_identity_reply())
+    given = settings(
+        scripted_lambda.url, sts_endpoint_url=scripted_lambda.url, allowed_account_ids=(CALLER_ACCOUNT,)
+    )
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(lambda _: core.invoke("f", {}, connection=given), range(16)))
+    assert len(results) == 16
+    assert sts_actions(scripted_lambda) == ["GetCallerIdentity"]
+    assert invocations(scripted_lambda) == 16

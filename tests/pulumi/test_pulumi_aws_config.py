@@ -1,0 +1,201 @@
+"""The stack's pulumi-aws keys as connection settings (aws_config), and which value wins
+(core_args.connection_settings). Translation only: the core judges the values."""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+from pathlib import Path
+from typing import Any
+
+import dill  # type: ignore[import-untyped]
+import pytest
+from pulumi.dynamic import Config, ConfigureRequest
+from pulumi_test_settings import STACK_ACCESS_KEY, STACK_SECRET_KEY
+
+import lambda_invocation_core as core
+import pulumi_lambda_invocation
+from pulumi_lambda_invocation.aws_config import HONOURED_KEYS, duration_seconds, stack_settings
+from pulumi_lambda_invocation.core_args import connection_settings
+from pulumi_lambda_invocation.provider import LambdaInvocationProvider
+
+ROLE = "arn:aws:iam::210987654321:role/invoker"
+FULL_CONFIG: dict[str, Any] = {
+    "region": "eu-west-1",
+    "profile": "deploy",
+    "sharedCredentialsFiles": ["~/creds"],
+    "sharedConfigFiles": ["/etc/aws/config"],
+    "assumeRoles": [{"roleArn": ROLE, "sessionName": "pulumi", "externalId": "ext-1", "duration": "1h"}],
+    "endpoints": [{"lambda": "http://127.0.0.1:1", "sts": "http://127.0.0.1:2", "s3": "http://x"}],
+    "customCaBundle": "/etc/ssl/bundle.pem",
+    "httpProxy": "http://proxy:3128",
+    "httpsProxy": "http://proxy:3129",
+    "allowedAccountIds": ["210987654321", 123456789012],
+    "accessKey": "AKIASTACK",
+    "secretKey": "stack-secret",
+    "token": "stack-token",
+}
+EXPECTED = {
+    "region": "eu-west-1",
+    "profile": "deploy",
+    "shared_credentials_file": os.path.expanduser("~/creds"),
+    "shared_config_file": "/etc/aws/config",
+    "role_arn": ROLE,
+    "role_session_name": "pulumi",
+    "external_id": "ext-1",
+    "role_duration": 3600,
+    "endpoint_url": "http://127.0.0.1:1",
+    "sts_endpoint_url": "http://127.0.0.1:2",
+    "verify": "/etc/ssl/bundle.pem",
+    "http_proxy": "http://proxy:3128",
+    "https_proxy": "http://proxy:3129",
+    "allowed_account_ids": ("210987654321", "123456789012"),
+    "access_key": "AKIASTACK",
+    "secret_key": "stack-secret",
+    "session_token": "stack-token",
+}
+
+
+def getter(config: dict[str, Any]) -> Any:
+    return config.get
+
+
+def as_json_text(config: dict[str, Any]) -> dict[str, Any]:
+    """The same configuration as the program sees it: structured values as JSON text."""
+    return {key: value if isinstance(value, str) else json.dumps(value) for key, value in config.items()}
+
+
+@pytest.mark.parametrize("shape", ["objects", "json text"])
+def test_every_key_maps_to_its_setting(shape: str) -> None:
+    config = FULL_CONFIG if shape == "objects" else as_json_text(FULL_CONFIG)
+    assert stack_settings(getter(config)) == EXPECTED
+    assert set(FULL_CONFIG) | {"insecure", "forbiddenAccountIds"} == set(HONOURED_KEYS)
+
+
+def test_nothing_set_is_nothing() -> None:
+    assert stack_settings(getter({})) == {}
+    assert stack_settings(getter({"region": "", "assumeRoles": [], "endpoints": []})) == {}
+
+
+def test_insecure_turns_verification_off_and_forbidden_accounts_are_kept() -> None:
+    settings = stack_settings(getter({"insecure": "true", "forbiddenAccountIds": '["123456789012"]'}))
+    assert settings == {"verify": False, "forbidden_account_ids": ("123456789012",)}
+    assert stack_settings(getter({"insecure": False})) == {}
+
+
+@pytest.mark.parametrize(
+    ("given", "seconds"),
+    [
+        ("1h", 3600),
+        ("15m", 900),
+        ("1h30m", 5400),
+        ("900s", 900),
+        ("2h0m0s", 7200),
+        ("3600", 3600),
+        (3600, 3600),
+        (3600.0, 3600),
+        ("1.5h", 5400),
+        ("0.5s", 0.5),
+    ],
+)
+def test_durations_in_go_syntax_or_seconds(given: Any, seconds: Any) -> None:
+    assert duration_seconds(given) == seconds
+    assert type(duration_seconds(given)) is type(seconds)
+
+
+@pytest.mark.parametrize(
+    ("config", "field", "rule"),
+    [
+        ({"assumeRoles": "[{"}, "aws:assumeRoles", "must be valid JSON text or an object"),
+        ({"assumeRoles": [{"roleArn": ROLE, "duration": "an hour"}]}, "aws:assumeRoles", "duration must be"),
+        ({"assumeRoles": ["arn"]}, "aws:assumeRoles", "must be a list of objects with roleArn"),
+        ({"endpoints": ["http://x"]}, "aws:endpoints", "must be a list of maps"),
+        ({"sharedConfigFiles": ["/a", "/b"]}, "aws:sharedConfigFiles", "must name at most one file"),
+        ({"allowedAccountIds": {"a": 1}}, "aws:allowedAccountIds", "must be a list"),
+        ({"forbiddenAccountIds": [True]}, "aws:forbiddenAccountIds", "must be a list of strings"),
+        ({"insecure": "sometimes"}, "aws:insecure", "must be true or false"),
+    ],
+)
+def test_shapes_that_cannot_be_read_name_the_key(config: dict[str, Any], field: str, rule: str) -> None:
+    with pytest.raises(core.ValidationError) as failed:
+        stack_settings(getter(config))
+    assert failed.value.field == field
+    assert failed.value.rule.startswith(rule)
+
+
+def test_values_are_judged_by_the_core() -> None:
+    # The translation passes a bad value on; the core names the setting and the rule.
+    stack = stack_settings(getter({"assumeRoles": [{"roleArn": ROLE, "duration": "1m"}]}))
+    with pytest.raises(core.ValidationError, match="role_duration: must be a whole number of seconds"):
+        connection_settings({}, stack)
+    stack = stack_settings(getter({"allowedAccountIds": ["12345"]}))
+    with pytest.raises(core.ValidationError, match="allowed_account_ids"):
+        connection_settings({}, stack)
+
+
+def test_explicit_inputs_win_over_the_stack() -> None:
+    stack = stack_settings(getter({k: v for k, v in FULL_CONFIG.items() if k != "profile"}))
+    settings = connection_settings(
+        {"region": "ap-south-1", "endpoint_url": "http://127.0.0.1:9", "read_timeout": 30.0}, stack
+    )
+    assert settings.region == "ap-south-1"
+    assert settings.endpoint_url == "http://127.0.0.1:9"
+    assert settings.read_timeout == 30.0
+    # What the inputs leave unset comes from the stack.
+    assert settings.sts_endpoint_url == "http://127.0.0.1:2"
+    assert settings.role_arn == ROLE and settings.external_id == "ext-1" and settings.role_duration == 3600
+    assert settings.access_key == "AKIASTACK"
+    # Unset (None) and empty inputs do not hide the stack's value.
+    assert connection_settings({"region": None, "endpoint_url": ""}, stack).region == "eu-west-1"
+
+
+def test_an_explicit_role_replaces_the_stacks_whole_role() -> None:
+    stack = stack_settings(getter({"assumeRoles": FULL_CONFIG["assumeRoles"]}))
+    other = "arn:aws:iam::123456789012:role/other"
+    settings = connection_settings({"role_arn": other}, stack)
+    assert settings.role_arn == other
+    # The stack's external id and duration belong to the other role: not carried over.
+    assert settings.external_id is None and settings.role_duration is None
+    assert settings.role_session_name is None
+    # Without an explicit role, single role inputs refine the stack's role.
+    refined = connection_settings({"role_session_name": "mine", "role_duration": 1800.0}, stack)
+    assert (refined.role_arn, refined.role_session_name, refined.role_duration) == (ROLE, "mine", 1800)
+
+
+def test_an_explicit_profile_replaces_the_stacks_static_credentials() -> None:
+    stack = stack_settings(getter({"accessKey": "AKIASTACK", "secretKey": "stack-secret"}))
+    settings = connection_settings({"profile": "other"}, stack)
+    assert settings.profile == "other"
+    assert settings.access_key is None and settings.secret_key is None
+    # Both in the stack: the core refuses the combination, naming it (no silent choice).
+    stack = stack_settings(getter({"profile": "p", "accessKey": "AKIASTACK", "secretKey": "s"}))
+    with pytest.raises(core.ValidationError, match="profile: cannot be combined"):
+        connection_settings({}, stack)
+
+
+def test_credentials_never_show_in_the_settings_repr() -> None:
+    settings = connection_settings(
+        {}, stack_settings(getter({k: FULL_CONFIG[k] for k in ("accessKey", "secretKey")}))
+    )
+    assert "stack-secret" not in repr(settings)
+
+
+@pytest.mark.parametrize("key", HONOURED_KEYS)
+def test_every_honoured_key_is_in_the_readme_table(key: str) -> None:
+    readme = Path(pulumi_lambda_invocation.__file__).with_name("README.md").read_text(encoding="utf-8")
+    rows = [line for line in readme.splitlines() if line.startswith("| `aws:")]
+    assert any(f"`aws:{key}`" in row.split(" | ")[0] for row in rows), key
+
+
+def test_a_configured_provider_pickles_without_the_stack_settings() -> None:
+    # __provider is made in the program, before any configure(); even a configured provider,
+    # pickled again, carries nothing of what configure() read (the stack's credentials).
+    provider = LambdaInvocationProvider()
+    config = {"aws:region": "eu-west-1", "aws:accessKey": STACK_ACCESS_KEY, "aws:secretKey": STACK_SECRET_KEY}
+    provider.configure(ConfigureRequest(Config(config, "project")))
+    assert provider._stack["secret_key"] == STACK_SECRET_KEY
+    raw = dill.dumps(provider, protocol=pickle.DEFAULT_PROTOCOL, recurse=True)
+    assert raw == dill.dumps(LambdaInvocationProvider(), protocol=pickle.DEFAULT_PROTOCOL, recurse=True)
+    assert STACK_SECRET_KEY.encode() not in raw and STACK_ACCESS_KEY.encode() not in raw
+    assert dill.loads(raw)._stack == {}

@@ -1,0 +1,272 @@
+"""Under Pulumi's own unit-test mocks (``pulumi.runtime.set_mocks`` with a plain ``Mocks``),
+as a user tests a program the documented way, not under tests/pulumi's engine-like monitor.
+
+The SDK's mock monitor ignores ``additional_secret_outputs``: the outputs that must stay
+secret are secret because the program marks them so.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+from collections.abc import Awaitable, Callable, Iterator
+from typing import Any
+
+import pulumi
+import pytest
+from pulumi_test_settings import STACK_ACCESS_KEY, STACK_SECRET_KEY
+from recording_lambda import RecordingLambda, recording_lambda
+
+import lambda_invocation_core as core
+from local_lambda.testing import RunningEndpoint, count_executions
+from pulumi_lambda_invocation import LambdaInvocation, invoke, schema
+
+SECRET_RESULT = {"password": "sdk-mocks-secret-91c3"}
+
+
+class PlainMocks(pulumi.runtime.Mocks):
+    """What a user writes: every resource echoes its inputs plus made-up outputs."""
+
+    def __init__(self) -> None:
+        self.resources: list[pulumi.runtime.MockResourceArgs] = []
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        self.resources.append(args)
+        outputs = {
+            **args.inputs,
+            "result": json.dumps(SECRET_RESULT),
+            "result_json": SECRET_RESULT,
+            "log_result": "bG9nIHRhaWw=",
+            "executed_version": "$LATEST",
+            "status_code": 200,
+        }
+        return f"{args.name}-id", outputs
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+        return {}, []
+
+
+def run_with_sdk_mocks(
+    program: Callable[[], pulumi.Output[Any]],
+    mocks: pulumi.runtime.Mocks,
+    config: dict[str, str] | None = None,
+) -> Any:
+    """Run ``program`` the way Pulumi's unit-test docs do, in a thread of its own (Pulumi's
+    settings are context variables: nothing leaks into other tests). Returns the value of
+    the Output the program returns."""
+    outcome: dict[str, Any] = {}
+
+    def target() -> None:
+        asyncio.set_event_loop(asyncio.new_event_loop())  # a test's main thread has one
+        try:
+            pulumi.runtime.set_mocks(mocks, preview=False)
+            # A map of this thread's own (set_config would write into the SDK's shared default).
+            pulumi.runtime.set_all_config(dict(config or {}))
+
+            @pulumi.runtime.test  # type: ignore[untyped-decorator]
+            def body() -> pulumi.Output[Any]:
+                return program().apply(lambda value: outcome.setdefault("value", value))
+
+            body()
+        except BaseException as exc:  # re-raised in the test's thread
+            outcome["error"] = exc
+        finally:
+            asyncio.get_event_loop().close()
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
+
+
+def secret_flags(outputs: dict[str, pulumi.Output[Any]]) -> pulumi.Output[dict[str, bool]]:
+    """An Output of {name: is it secret?}, for the program to return with its values."""
+
+    async def flags() -> dict[str, bool]:
+        return {name: await output.is_secret() for name, output in outputs.items()}
+
+    task: Awaitable[dict[str, bool]] = asyncio.ensure_future(flags())
+    return pulumi.Output.from_input(task)
+
+
+def test_resource_outputs_are_secret_under_the_sdk_mocks() -> None:
+    mocks = PlainMocks()
+
+    def program() -> pulumi.Output[Any]:
+        resource = LambdaInvocation("creds", function_name="issue", payload={"service": "billing"})
+        outputs = {spec.name: getattr(resource, spec.name) for spec in schema.OUTPUTS}
+        flags = secret_flags(outputs)
+        values = pulumi.Output.all(**outputs)
+        return pulumi.Output.all(flags=flags, values=values)
+
+    seen = run_with_sdk_mocks(program, mocks)
+    assert seen["flags"] == {spec.name: spec.secret for spec in schema.OUTPUTS}
+    assert {name for name, secret in seen["flags"].items() if secret} == {
+        "result",
+        "result_json",
+        "log_result",
+    }
+    # The values are the mocks' own, untouched: only their secretness was added.
+    assert json.loads(seen["values"]["result"]) == SECRET_RESULT
+    assert seen["values"]["result_json"] == SECRET_RESULT
+    assert seen["values"]["status_code"] == 200
+    # What the resource registered is unchanged: the same options as under the engine.
+    [registered] = mocks.resources
+    assert registered.inputs["payload"] == '{"service":"billing"}'
+
+
+def test_a_dependent_resource_keeps_the_dependency_and_the_secret() -> None:
+    mocks = PlainMocks()
+
+    def program() -> pulumi.Output[Any]:
+        creds = LambdaInvocation("creds", function_name="issue", payload="{}")
+        password = creds.result_json.apply(lambda document: document["password"])
+        user = LambdaInvocation("user", function_name="create-user", payload={"password": password})
+        return pulumi.Output.all(
+            secret_flags({"password": password}),
+            user.result,
+        )
+
+    flags, _ = run_with_sdk_mocks(program, mocks)
+    assert flags == {"password": True}
+    names = [args.name for args in mocks.resources]
+    assert names == ["creds", "user"]  # the second waited for the first's (secret) output
+
+
+def test_invoke_under_the_sdk_mocks_is_secret_and_runs_once(
+    lambda_endpoint: RunningEndpoint, count_file: str
+) -> None:
+    def program() -> pulumi.Output[Any]:
+        answer = invoke("count", {"count_file": count_file, "tag": "mocks"}, endpoint_url=lambda_endpoint.url)
+        flags = secret_flags({"whole": answer, "result": answer.result})
+        return pulumi.Output.all(flags, answer.result_json)
+
+    flags, document = run_with_sdk_mocks(program, PlainMocks(), {"aws:region": "us-east-1"})
+    assert flags == {"whole": True, "result": True}
+    assert document["count"] == 1
+    assert count_executions(count_file) == 1
+
+
+def test_invoke_built_outside_the_event_loop_takes_the_general_path(
+    lambda_endpoint: RunningEndpoint, count_file: str
+) -> None:
+    # A unit test that builds its program at import time calls invoke() with no running
+    # event loop: the call is then scheduled through Outputs, and still made once.
+    outcome: dict[str, Any] = {}
+
+    def target() -> None:
+        asyncio.set_event_loop(asyncio.new_event_loop())
+        try:
+            pulumi.runtime.set_mocks(PlainMocks(), preview=False)
+            pulumi.runtime.set_all_config({"aws:region": "us-east-1"})
+            answer = invoke(
+                "count", {"count_file": count_file, "tag": "early"}, endpoint_url=lambda_endpoint.url
+            )
+
+            @pulumi.runtime.test  # type: ignore[untyped-decorator]
+            def body() -> pulumi.Output[Any]:
+                return answer.result_json.apply(lambda value: outcome.setdefault("value", value))
+
+            body()
+        except BaseException as exc:
+            outcome["error"] = exc
+        finally:
+            asyncio.get_event_loop().close()
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    assert outcome["value"]["count"] == 1
+    assert count_executions(count_file) == 1
+
+
+@pytest.mark.parametrize("given", ["function_name", "payload"])
+def test_invoke_with_an_output_input_waits_for_it(
+    given: str, lambda_endpoint: RunningEndpoint, count_file: str
+) -> None:
+    def program() -> pulumi.Output[Any]:
+        args: dict[str, Any] = {"function_name": "count", "payload": {"count_file": count_file, "tag": "o"}}
+        args[given] = pulumi.Output.from_input(args[given])
+        answer = invoke(args["function_name"], args["payload"], endpoint_url=lambda_endpoint.url)
+        return answer.result_json
+
+    document = run_with_sdk_mocks(program, PlainMocks(), {"aws:region": "us-east-1"})
+    assert document["count"] == 1
+    assert count_executions(count_file) == 1
+
+
+# -- the stack's aws:* configuration, read by invoke() in the program ------------------------
+
+
+@pytest.fixture
+def recording() -> Iterator[RecordingLambda]:
+    with recording_lambda() as endpoint:
+        yield endpoint
+
+
+def stack_config(recording: RecordingLambda, **extra: str) -> dict[str, str]:
+    """As the program sees the stack's configuration: every value is text."""
+    return {
+        "aws:region": "ap-south-1",
+        "aws:endpoints": json.dumps([{"lambda": recording.url}]),
+        "aws:accessKey": STACK_ACCESS_KEY,
+        "aws:secretKey": STACK_SECRET_KEY,
+        **extra,
+    }
+
+
+def test_invoke_honours_the_stack_configuration(recording: RecordingLambda) -> None:
+    def program() -> pulumi.Output[Any]:
+        return invoke("echo", {}).status_code
+
+    assert run_with_sdk_mocks(program, PlainMocks(), stack_config(recording)) == 200
+    [seen] = recording.seen()
+    assert (seen.function_name, seen.access_key_id, seen.region) == ("echo", STACK_ACCESS_KEY, "ap-south-1")
+
+
+def test_invoke_inputs_win_over_the_stack_configuration(
+    recording: RecordingLambda, lambda_endpoint: RunningEndpoint, count_file: str
+) -> None:
+    def program() -> pulumi.Output[Any]:
+        answer = invoke(
+            "count", {"count_file": count_file}, endpoint_url=lambda_endpoint.url, region="eu-north-1"
+        )
+        return answer.result_json
+
+    assert run_with_sdk_mocks(program, PlainMocks(), stack_config(recording))["count"] == 1
+    assert count_executions(count_file) == 1
+    assert recording.seen() == []
+
+
+def test_invoke_sees_each_run_s_configuration(
+    recording: RecordingLambda, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # invoke() keeps what it read from the configuration while it is unchanged: a change,
+    # by set_config or by the PULUMI_CONFIG environment variable, is seen at once.
+    def program() -> pulumi.Output[Any]:
+        return invoke("echo", {}).status_code
+
+    run_with_sdk_mocks(program, PlainMocks(), stack_config(recording))
+    run_with_sdk_mocks(program, PlainMocks(), stack_config(recording, **{"aws:region": "sa-east-1"}))
+    config = {key: value for key, value in stack_config(recording).items() if key != "aws:region"}
+    for region in ("ca-central-1", "me-south-1"):  # only the environment differs
+        monkeypatch.setenv("PULUMI_CONFIG", json.dumps({"aws:region": region}))
+        run_with_sdk_mocks(program, PlainMocks(), config)
+    regions = [seen.region for seen in recording.seen()]
+    assert regions == ["ap-south-1", "sa-east-1", "ca-central-1", "me-south-1"]
+
+
+def test_invoke_refuses_a_forbidden_account_before_sending(recording: RecordingLambda) -> None:
+    def program() -> pulumi.Output[Any]:
+        return invoke("arn:aws:lambda:ap-south-1:123456789012:function:echo", {}).status_code
+
+    config = stack_config(recording, **{"aws:forbiddenAccountIds": '["123456789012"]'})
+    with pytest.raises(core.AccountNotAllowedError) as refused:
+        run_with_sdk_mocks(program, PlainMocks(), config)
+    assert refused.value.account_id == "123456789012"
+    assert recording.seen() == []
