@@ -14,7 +14,8 @@ import pytest
 from fault_tools import Relay
 
 import lambda_invocation_core as core
-from local_lambda.testing import RunningEndpoint, count_executions
+from local_lambda.launcher import RunningEndpoint
+from tests.support.functions import count_executions
 
 
 def connection(url: str, **overrides: Any) -> core.ConnectionSettings:

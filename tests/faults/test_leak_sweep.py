@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 
 import lambda_invocation_core as core
-from local_lambda.testing import CapturedLogs, RunningEndpoint
+from local_lambda.launcher import RunningEndpoint
+from tests.support.logs import CapturedLogs
 
 MARKER = "LEAK-MARKER-9c41e7"
 

@@ -80,7 +80,7 @@ NOT_FLOORS = {("boto3", Version(minimum)) for _, minimum in NEWER_INVOKE_MEMBERS
 }
 _STATEMENT = re.compile(
     r"(?P<package>boto3|pulumi|ansible-core|Python)(?:\s*>=\s*| )"
-    r"(?P<version>[0-9]+\.[0-9][0-9.]*)(?: or newer)?"
+    r"(?P<version>[0-9]+(?:\.[0-9]+)+)(?: or newer)?"
 )
 _FLOOR_NAMES = {"boto3": "boto3", "pulumi": "pulumi", "ansible-core": "ansible-core", "Python": "python"}
 

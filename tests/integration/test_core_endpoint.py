@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 import lambda_invocation_core as core
-from local_lambda.testing import RunningEndpoint, count_executions
+from local_lambda.launcher import RunningEndpoint
+from tests.support.functions import count_executions
 
 MARKER = "s3cr3t-CORE-5d2e"
 

@@ -28,9 +28,9 @@ import pytest
 from google.protobuf import json_format, struct_pb2
 from pulumi.runtime import rpc
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
+from pulumi_recording_lambda import RecordingLambda, recording_lambda
 from pulumi_test_engine import PROVIDER_KEY, TestEngine
 from pulumi_test_settings import PLANTED, REGION, STACK_ACCESS_KEY, STACK_SECRET_KEY, STACK_SESSION_TOKEN
-from recording_lambda import RecordingLambda, recording_lambda
 
 import pulumi_lambda_invocation
 from local_lambda.launcher import RunningEndpoint

@@ -16,8 +16,8 @@ from typing import Any
 
 import pulumi
 import pytest
+from pulumi_recording_lambda import RecordingLambda, recording_lambda
 from pulumi_test_settings import STACK_ACCESS_KEY, STACK_SECRET_KEY
-from recording_lambda import RecordingLambda, recording_lambda
 
 import lambda_invocation_core as core
 from local_lambda.launcher import RunningEndpoint
