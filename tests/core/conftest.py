@@ -8,16 +8,13 @@ import pytest
 from scripted_lambda import ScriptedLambda
 from tls_sts import TlsSts, serving_tls_sts
 
+from tests.support.loopback_http import serving
+
 
 @pytest.fixture
 def scripted_lambda() -> Iterator[ScriptedLambda]:
-    server = ScriptedLambda()
-    server.thread.start()
-    try:
+    with serving(ScriptedLambda()) as server:
         yield server
-    finally:
-        server.server.shutdown()
-        server.server.server_close()
 
 
 @pytest.fixture(autouse=True)

@@ -13,7 +13,9 @@ import socket
 import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from tests.support.loopback_http import LoopbackServer, QuietHandler
 
 
 @dataclass
@@ -43,15 +45,12 @@ def aws_error(code: str, status: int, message: str = "refused") -> Reply:
     )
 
 
-class ScriptedLambda:
+class ScriptedLambda(LoopbackServer):
     def __init__(self) -> None:
+        super().__init__(self._handler_class())
         self.replies: list[Reply] = []
         self.requests: list[SeenRequest] = []
         self.lock = threading.Lock()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     def queue(self, *replies: Reply) -> None:
         with self.lock:
@@ -65,12 +64,7 @@ class ScriptedLambda:
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         scripted = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, format: str, *args: object) -> None:  # quiet test output
-                pass
-
+        class Handler(QuietHandler):
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", "0"))
                 body = self.rfile.read(length)
@@ -83,13 +77,7 @@ class ScriptedLambda:
                     self.connection.shutdown(socket.SHUT_RDWR)
                     self.close_connection = True
                     return
-                self.send_response(reply.status)
-                headers = {"x-amzn-RequestId": "req-1", "Content-Type": "application/json", **reply.headers}
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(reply.claimed_length or len(reply.body)))
-                self.end_headers()
-                self.wfile.write(reply.body)
+                self.answer(reply.status, reply.body, reply.headers, reply.claimed_length or len(reply.body))
                 if reply.claimed_length:
                     self.wfile.flush()
                     self.connection.shutdown(socket.SHUT_RDWR)
