@@ -9,11 +9,9 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
-import grpc
 import pytest
-from pulumi.runtime.proto import provider_pb2_grpc
 from pulumi_test_engine import PROVIDER_KEY
-from test_pulumi_provider_host import Host, _configure, _dict, host_inputs
+from test_pulumi_provider_host import Host, _configure, _dict, host_inputs, provider_host
 
 from local_lambda.launcher import RunningEndpoint
 from tests.support.functions import count_executions
@@ -44,23 +42,8 @@ def floor_provider(floor_python: Path, tmp_path: Path) -> str:
 
 @pytest.fixture
 def floor_host(floor_python: Path, tmp_path: Path, aws_sandbox: dict[str, str]) -> Iterator[Host]:
-    process = subprocess.Popen(
-        [str(floor_python), "-u", "-m", "pulumi.dynamic"],
-        cwd=tmp_path,
-        env={**aws_sandbox, "PULUMI_PROJECT": "lambda-invocation"},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        assert process.stdout is not None
-        port = int(process.stdout.readline().decode().strip())
-        channel = grpc.insecure_channel(f"127.0.0.1:{port}")
-        grpc.channel_ready_future(channel).result(timeout=20)
-        yield Host(provider_pb2_grpc.ResourceProviderStub(channel))
-        channel.close()
-    finally:
-        process.terminate()
-        process.communicate(timeout=20)
+    with provider_host(str(floor_python), tmp_path, aws_sandbox) as host:
+        yield host
 
 
 def test_check_and_create_through_the_floor_provider_host(

@@ -17,8 +17,9 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -104,10 +105,26 @@ def host(tmp_path: Path, aws_environment: None) -> Iterator[Host]:
     ]
     if stale:
         pytest.fail(f"the installed package differs from the source {stale}: run scripts/bootstrap.sh")
+
+    def no_planted_secret(stderr: bytes) -> None:
+        for planted in PLANTED:
+            assert planted.encode() not in stderr
+
+    # tmp_path: a neutral directory, the provider comes from site-packages
+    with provider_host(sys.executable, tmp_path, dict(os.environ), no_planted_secret) as running:
+        yield running
+
+
+@contextmanager
+def provider_host(
+    python: str, cwd: Path, env: dict[str, str], check_stderr: Callable[[bytes], None] = lambda _: None
+) -> Iterator[Host]:
+    """Pulumi's provider host of ``python`` (``python -u -m pulumi.dynamic``), run in ``cwd``
+    and connected to; once it is stopped, ``check_stderr`` reads what it wrote to stderr."""
     process = subprocess.Popen(
-        [sys.executable, "-u", "-m", "pulumi.dynamic"],
-        cwd=tmp_path,  # a neutral directory: the provider comes from site-packages
-        env={**os.environ, "PULUMI_PROJECT": "lambda-invocation"},
+        [python, "-u", "-m", "pulumi.dynamic"],
+        cwd=cwd,
+        env={**env, "PULUMI_PROJECT": "lambda-invocation"},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
@@ -121,8 +138,7 @@ def host(tmp_path: Path, aws_environment: None) -> Iterator[Host]:
     finally:
         process.terminate()
         _, stderr = process.communicate(timeout=20)
-        for planted in PLANTED:
-            assert planted.encode() not in stderr
+        check_stderr(stderr)
 
 
 def _installed_package_dir(neutral: Path) -> Path:
