@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 from playbook_support import ROOT, AnsibleCore, PlaybookRunner
-from recording_lambda import RecordingLambda, recording_lambda
+
+from tests.support.recording_lambda import RecordingLambda, recording_lambda
 
 
 @pytest.fixture(scope="session", params=["current", "oldest"])

@@ -4,7 +4,7 @@ one the documentation states (issue 14, item 1).
 Table-driven from the doc fragment: for every option whose description names two or more
 environment variables, and for each neighbouring pair of them, both variables are set to
 different values; one playbook runs the module and the lookup with settings from the
-environment only, and the signing stand-in (signing_lambda.py) tells which key, secret,
+environment only, and the stand-in (tests/support/recording_lambda.py) tells which key, secret,
 region or profile signed each request. Ansible's configuration takes the LAST `env` entry of a
 plugin's documentation while a module's env_fallback takes the FIRST variable set: this test
 fails when the two disagree.
@@ -22,9 +22,9 @@ import pytest
 import yaml  # type: ignore[import-untyped]
 from collection_facts import documented_env_order
 from playbook_support import ACCESS_KEY, SECRET_KEY, PlaybookRunner
-from signing_lambda import SignedInvoke, signing_lambda
 
 from ansible_collections.ephemeral.aws.plugins.doc_fragments.aws import ModuleDocFragment
+from tests.support.recording_lambda import SeenRequest, recording_lambda
 
 # Distinct values for every variable an option of two or more variables reads.
 VALUES = {
@@ -52,11 +52,11 @@ CANDIDATE_SECRETS = [
 ]
 
 # What the stand-in saw, for each option: compared with the value of the variable that must win.
-OBSERVED: dict[str, Callable[[SignedInvoke], str | None]] = {
+OBSERVED: dict[str, Callable[[SeenRequest], str | None]] = {
     "region": lambda seen: seen.region,
     "access_key": lambda seen: seen.access_key_id,
     "secret_key": lambda seen: seen.secret_key,
-    "profile": lambda seen: PROFILE_OF_KEY.get(seen.access_key_id),
+    "profile": lambda seen: PROFILE_OF_KEY.get(seen.access_key_id or ""),
     "session_token": lambda seen: seen.security_token,
 }
 # Options with one variable, each checked in every case (endpoint_url: every request reaches
@@ -118,7 +118,7 @@ def test_module_and_lookup_read_the_environment_in_the_documented_order(
         # value counts as not set).
         env.update(AWS_ACCESS_KEY_ID="", AWS_SECRET_ACCESS_KEY="")
     case = f"{option}-{preferred}".lower().replace("_", "-")
-    with signing_lambda(CANDIDATE_SECRETS) as stand_in:
+    with recording_lambda(CANDIDATE_SECRETS) as stand_in:
         env["AWS_URL"] = stand_in.url
         run = playbook_runner.run("env_order.yml", verbosity=0, env=env, extra_vars={"case": case})
         assert run.rc == 0, run.describe()
@@ -138,7 +138,7 @@ def test_module_and_lookup_read_the_environment_in_the_documented_order(
 def test_the_stand_in_tells_which_secret_signed() -> None:
     """A request signed by boto3 with a known secret is attributed to that secret, and to none
     when that secret is not a candidate."""
-    with signing_lambda(["someOtherSecret", "theSigningSecret"]) as stand_in:
+    with recording_lambda(["someOtherSecret", "theSigningSecret"]) as stand_in:
         for name, secret in (("known", "theSigningSecret"), ("unknown", "notACandidateSecret")):
             boto3.client(
                 "lambda",

@@ -22,7 +22,8 @@ from typing import Any
 
 import pytest
 from playbook_support import ACCESS_KEY, EXECUTIONS, FUNCTION_OWN_SECRET, SECRET_KEY, PlaybookRunner
-from recording_lambda import RecordingLambda
+
+from tests.support.recording_lambda import RecordingLambda
 
 CENSORED = "the output has been hidden due to the fact that 'no_log: true' was specified for this result"
 
@@ -246,7 +247,7 @@ def test_role_assumption_signs_with_the_assumed_credentials_and_leaks_nothing(
         assert seen.security_token == role.session_token
     # The module sent the tenant it was given, and no tenant when it was given none.
     assert signed_by_module.tenant_id == "customer-42"
-    assert all(r.tenant_id is None for r in recording_endpoint.requests if r.function_name != "module-role")
+    assert all(r.tenant_id is None for r in recording_endpoint.seen() if r.function_name != "module-role")
     # Each module run assumes the role for itself (a new process each time) and signs with it.
     looped = recording_endpoint.invokes("module-role-loop")
     assert len(looped) == 2 and all(r.access_key_id and r.access_key_id.startswith("ASIA") for r in looped)
@@ -261,7 +262,7 @@ def test_role_assumption_signs_with_the_assumed_credentials_and_leaks_nothing(
     secrets = [external_id, SECRET_KEY]
     for role in issued.values():
         secrets += [role.access_key_id, role.secret_access_key, role.session_token]
-    for seen in recording_endpoint.requests:
+    for seen in recording_endpoint.seen():
         if seen.access_key_id != ACCESS_KEY:
             secrets += [seen.access_key_id or "", seen.security_token or ""]
     run.assert_no_leak(*secrets)

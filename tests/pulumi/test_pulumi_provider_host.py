@@ -29,7 +29,6 @@ import pytest
 from google.protobuf import json_format, struct_pb2
 from pulumi.runtime import rpc
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
-from pulumi_recording_lambda import RecordingLambda, recording_lambda
 from pulumi_test_engine import PROVIDER_KEY, TestEngine
 from pulumi_test_settings import PLANTED, REGION, STACK_ACCESS_KEY, STACK_SECRET_KEY, STACK_SESSION_TOKEN
 
@@ -37,6 +36,7 @@ import pulumi_lambda_invocation
 from local_lambda.launcher import RunningEndpoint
 from pulumi_lambda_invocation import LambdaInvocation
 from tests.support.functions import count_executions
+from tests.support.recording_lambda import RecordingLambda, recording_lambda
 
 URN = "urn:pulumi:test::lambda-invocation::pulumi-python:dynamic/lambda_invocation:LambdaInvocation::inv"
 SECRET_MARKER = "host-payload-marker-77e1"

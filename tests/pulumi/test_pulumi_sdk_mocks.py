@@ -16,13 +16,13 @@ from typing import Any
 
 import pulumi
 import pytest
-from pulumi_recording_lambda import RecordingLambda, recording_lambda
 from pulumi_test_settings import STACK_ACCESS_KEY, STACK_SECRET_KEY
 
 import lambda_invocation_core as core
 from local_lambda.launcher import RunningEndpoint
 from pulumi_lambda_invocation import LambdaInvocation, invoke, schema
 from tests.support.functions import count_executions
+from tests.support.recording_lambda import RecordingLambda, recording_lambda
 
 SECRET_RESULT = {"password": "sdk-mocks-secret-91c3"}
 
