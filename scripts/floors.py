@@ -88,6 +88,20 @@ def test_tools() -> list[str]:
     return found
 
 
+def claimed_pythons() -> list[str]:
+    """The Python versions the classifiers claim, oldest first; the oldest is requires-python's."""
+    project = tomllib.loads(PYPROJECT.read_text())["project"]
+    prefix = "Programming Language :: Python :: "
+    stated = [entry[len(prefix) :] for entry in project.get("classifiers", []) if entry.startswith(prefix)]
+    versions = sorted(
+        (version for version in stated if re.fullmatch(r"3\.\d+", version)),
+        key=lambda version: tuple(int(part) for part in version.split(".")),
+    )
+    if not versions or versions[0] != floors()["python"]:
+        raise SystemExit("floors: the oldest Python classifier must equal requires-python's floor")
+    return versions
+
+
 def stamp() -> str:
     project = tomllib.loads(PYPROJECT.read_text())["project"]
     installed = [floors(), project["dependencies"], project["optional-dependencies"]["pulumi"], test_tools()]
@@ -101,12 +115,15 @@ def main() -> int:
     form.add_argument("--json", action="store_true")
     form.add_argument("--stamp", action="store_true", help="a digest of what the floor venvs install")
     form.add_argument("--test-tools", action="store_true", help="requirements of the core's tests")
+    form.add_argument("--pythons", action="store_true", help="the claimed Python versions, one a line")
     args = parser.parse_args()
     found = floors()
     if args.stamp:
         print(stamp())
     elif args.test_tools:
         print("\n".join(test_tools()))
+    elif args.pythons:
+        print("\n".join(claimed_pythons()))
     elif args.json:
         print(json.dumps(found))
     elif args.shell:

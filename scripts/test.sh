@@ -17,6 +17,8 @@ done
 
 echo "== lowest-versions venvs for tests/floors (the floors in pyproject.toml and meta/runtime.yml)"
 scripts/floor_venvs.sh
+echo "== a venv for every other Python the classifiers claim (newest releases)"
+scripts/python_venvs.sh
 
 echo "== pytest"
 # pytest exits 5 when no test ran, which fails this script like any other failure.

@@ -4,42 +4,12 @@ the local endpoint (which runs in the project venv)."""
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 from typing import Any
 
+from venv_scripts import INVOKE, run_script
+
 from local_lambda.launcher import RunningEndpoint
-
-# Run by the floor venv's Python; prints one JSON document.
-_INVOKE = r"""
-import json, sys
-import boto3, lambda_invocation_core as core
-
-settings = dict(region="us-east-1", endpoint_url=sys.argv[1])
-connection = core.ConnectionSettings(**settings)
-out = {"python": "%d.%d" % sys.version_info[:2], "boto3": boto3.__version__, "core": core.__file__}
-ok = core.invoke("echo", {"marker": "floor-marker"}, qualifier="current",
-                 client_context={"custom": {"k": "v"}}, log_type="Tail", connection=connection)
-out["ok"] = {"version": ok.executed_version, "result": ok.result_json, "log": ok.log_text,
-             "status": ok.status_code, "function_error": ok.function_error}
-failed = core.invoke("fail", {"message": "floor-failure"}, connection=connection)
-out["failed"] = {"function_error": failed.function_error, "error_type": failed.error_type}
-try:
-    core.invoke("no-such-function", {}, connection=connection)
-except core.AwsError as error:
-    out["missing"] = {"code": error.code, "status": error.http_status}
-try:
-    core.invoke("bad name!", {}, connection=connection)
-except core.ValidationError as error:
-    out["invalid"] = error.field
-print(json.dumps(out))
-"""
-
-
-def _run(python: Path, code: str, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(python), "-c", code, *args], capture_output=True, text=True, timeout=120, env=env, cwd="/"
-    )
 
 
 def test_invoke_through_the_core(
@@ -49,7 +19,7 @@ def test_invoke_through_the_core(
     aws_sandbox: dict[str, str],
 ) -> None:
     python = floor_venvs["core"] / "bin/python"
-    proc = _run(python, _INVOKE, aws_sandbox, lambda_endpoint.url)
+    proc = run_script(python, INVOKE, aws_sandbox, lambda_endpoint.url)
     assert proc.returncode == 0, proc.stderr
     out: dict[str, Any] = json.loads(proc.stdout)
     assert (out["python"], out["boto3"]) == (floors["python"], floors["boto3"])
@@ -81,7 +51,7 @@ def test_role_assumption_on_the_boto3_floor(
 ) -> None:
     """botocore's AssumeRole fetcher and AWS_ENDPOINT_URL_STS, as the floor botocore has them."""
     env = {**aws_sandbox, "AWS_ENDPOINT_URL_STS": sts_url}
-    proc = _run(floor_venvs["core"] / "bin/python", _ASSUME_ROLE, env, lambda_endpoint.url)
+    proc = run_script(floor_venvs["core"] / "bin/python", _ASSUME_ROLE, env, lambda_endpoint.url)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["event"] == {"k": "v"}
 
@@ -104,7 +74,7 @@ def test_tenant_id_is_refused_with_a_typed_error_on_the_boto3_floor(
     lambda_endpoint: RunningEndpoint,
     aws_sandbox: dict[str, str],
 ) -> None:
-    proc = _run(floor_venvs["core"] / "bin/python", _TENANT, aws_sandbox, lambda_endpoint.url)
+    proc = run_script(floor_venvs["core"] / "bin/python", _TENANT, aws_sandbox, lambda_endpoint.url)
     assert proc.returncode == 0, proc.stderr  # a raw botocore exception would escape: exit 1
     error_class, message = proc.stdout.split(" ", 1)
     assert error_class == "BotocoreTooOldError"
