@@ -158,6 +158,20 @@ def clear_client_cache() -> None:
         _connections.clear()
 
 
+def _forget_clients_after_fork() -> None:
+    # A forked child (an Ansible worker, a multiprocessing pool) must not share the parent's
+    # pooled connections: it starts with an empty cache. New locks, not the inherited ones,
+    # which another thread of the parent may have held at the moment of the fork.
+    global _cache_lock, _create_lock
+    _cache_lock = threading.Lock()
+    _create_lock = threading.Lock()
+    _connections.clear()
+
+
+if hasattr(os, "register_at_fork"):  # POSIX
+    os.register_at_fork(after_in_child=_forget_clients_after_fork)
+
+
 def _create_connection(settings: ConnectionSettings) -> Connection:
     boto3 = import_boto3()
     from botocore.config import Config

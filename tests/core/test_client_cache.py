@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -101,3 +102,24 @@ def test_concurrent_creation_stays_bounded_and_shares_clients() -> None:
         # The most recent settings are cached: asked again from many threads, one client each.
         again = list(pool.map(lookup, [39] * 32))
     assert len(set(again)) == 1 and again[0] == ids[39]
+
+
+def test_a_forked_child_starts_with_an_empty_cache() -> None:
+    # An Ansible worker or a multiprocessing child must not share the parent's pooled connections.
+    wanted = settings(region="us-east-1")
+    parent_client = core.get_client(wanted)
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: report what it finds, then leave without running pytest's teardown
+        try:
+            cached_before = len(client_module._connections)
+            fresh = core.get_client(wanted) is not parent_client
+            os.write(write_end, f"{cached_before} {fresh}".encode())
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    report = os.read(read_end, 100).decode()
+    os.close(read_end)
+    os.waitpid(pid, 0)
+    assert report == "0 True"
+    assert core.get_client(wanted) is parent_client  # the parent keeps its own
