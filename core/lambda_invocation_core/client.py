@@ -7,11 +7,12 @@ Lambda says the function did not run (see ``retry_policy.py``).
 
 The cache is keyed by the settings and by a digest of every environment variable that
 botocore (or this module) reads when it makes a client: every ``AWS_*`` variable
-(region, profile, config and credentials files, endpoints, CA bundle, credentials, ...)
-and the proxy variables. Values are hashed, so no credential is kept in a printable
-key. The contents of the AWS config and credentials files are read once per client:
-call ``clear_client_cache()`` after editing them in a long-lived process. The cache
-holds at most ``CLIENT_CACHE_SIZE`` clients and drops the least recently used.
+(region, profile, config and credentials files, endpoints, CA bundle, credentials, ...),
+the proxy variables, and HOME (the folder of the default AWS files). Values are hashed, so
+no credential is kept in a printable key. The contents of the AWS config and credentials
+files are read once per client: call ``clear_client_cache()`` after editing them in a
+long-lived process. A forked child starts with an empty cache. The cache holds at most
+``CLIENT_CACHE_SIZE`` clients and drops the least recently used.
 """
 
 from __future__ import annotations
@@ -55,8 +56,9 @@ __all__ = [
 
 USER_AGENT_EXTRA = f"ephemeral-lambda-invocation/{__version__}"
 CLIENT_CACHE_SIZE = 32
-# Besides every AWS_* variable; any case, as urllib and botocore accept both.
-_PROXY_VARIABLES = frozenset({"http_proxy", "https_proxy", "no_proxy", "all_proxy"})
+# Besides every AWS_* variable: the proxy variables (any case, as urllib and botocore accept
+# both) and HOME, which locates the default ~/.aws/config and ~/.aws/credentials.
+_OTHER_VARIABLES = frozenset({"http_proxy", "https_proxy", "no_proxy", "all_proxy", "home"})
 
 
 class Connection:
@@ -108,7 +110,7 @@ _create_lock = threading.Lock()
 def environment_digest() -> str:
     """A digest of the environment variables that shape a new client (values never kept)."""
     environ = os.environ
-    names = sorted(name for name in environ if name.startswith("AWS_") or name.lower() in _PROXY_VARIABLES)
+    names = sorted(name for name in environ if name.startswith("AWS_") or name.lower() in _OTHER_VARIABLES)
     text = "\0".join(f"{name}={environ.get(name, '')}" for name in names)
     return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
 

@@ -41,6 +41,7 @@ def test_region_from_the_environment_is_part_of_the_key(monkeypatch: pytest.Monk
         ("AWS_CA_BUNDLE", "/nonexistent/ca-a.pem", "/nonexistent/ca-b.pem"),
         ("HTTPS_PROXY", "http://127.0.0.1:3128", "http://127.0.0.1:3129"),
         ("AWS_SECRET_ACCESS_KEY", "env-secret-one", "env-secret-two"),
+        ("HOME", "/nonexistent/home-a", "/nonexistent/home-b"),
     ],
 )
 def test_each_environment_variable_read_at_creation_changes_the_key(

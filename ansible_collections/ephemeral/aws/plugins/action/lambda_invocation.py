@@ -28,7 +28,9 @@ nothing else meanwhile, and the items of a ``loop:`` run one after another in it
 core's process-wide client cache serves a whole loop with one client. The task's
 ``environment:`` is applied by setting ``os.environ`` in this worker for the validation and
 the call (boto3 reads variables such as ``AWS_CONFIG_FILE`` and ``HTTPS_PROXY`` then), and
-restored afterwards; when it differs from the previous item's, the client cache is cleared.
+restored afterwards. The core keys its cached clients by the environment they were built
+under, and a forked worker starts with none of its parent's, so a changed ``environment:``
+gets a new client and no connection is shared with another process.
 
 Hiding the result
 -----------------
@@ -85,11 +87,6 @@ UNEXPECTED = (
     "Set ephemeral_aws_in_process=false to run the module instead."
 )
 UNDECODABLE = MODULE + ": the module's outputs could not be decoded ({reason})"
-
-# The task environment under which the core's cached clients were built, and the process
-# that built them (see _applied_environment); {} is the worker's own environment.
-_last_environment = {}
-_cache_pid = None
 
 
 class ActionModule(ActionBase):
@@ -222,22 +219,9 @@ def _as_the_module_receives(args):
 def _applied_environment(environment):
     """Apply the task's ``environment:`` to os.environ in this worker, restoring it after.
 
-    A worker process runs one task at a time, so no other code sees the change. The core's
-    client cache is cleared when the environment differs from the previous call's, since a
-    client keeps what boto3 read from the environment when it was built, and on the first call
-    in a process: a client inherited through fork (built by a lookup templated in the parent)
-    would share its connections with the parent.
+    A worker process runs one task at a time, so no other code sees the change.
     """
-    global _last_environment, _cache_pid  # pylint: disable=global-statement
-
     wanted = dict((str(key), str(value)) for key, value in environment.items())
-    if wanted != _last_environment or _cache_pid != os.getpid():
-        from ansible_collections.ephemeral.aws.plugins.module_utils.lambda_invocation_core.client import (
-            clear_client_cache,
-        )
-
-        clear_client_cache()
-        _last_environment, _cache_pid = wanted, os.getpid()
     saved = dict((key, os.environ.get(key)) for key in wanted)
     os.environ.update(wanted)
     try:

@@ -292,16 +292,20 @@ def test_altered_outputs_fail_with_a_message_naming_no_value():
     assert result["failed"] is True and MARKER not in result["msg"]
 
 
-def test_client_cache_follows_the_task_environment_and_the_process(monkeypatch):
+def test_client_cache_follows_the_task_environment(monkeypatch):
+    # The core keys its clients by the environment they were built under (and a forked worker
+    # starts with none of its parent's): each task environment gets its own client, the same
+    # environment the same client, and the worker's environment is restored after each call.
     from ansible_collections.ephemeral.aws.plugins.action import lambda_invocation as plugin
     from ansible_collections.ephemeral.aws.plugins.module_utils.lambda_invocation_core import client
 
-    cleared = mock.Mock()
-    monkeypatch.setattr(client, "clear_client_cache", cleared)
-    monkeypatch.setattr(plugin, "_last_environment", {})
-    monkeypatch.setattr(plugin, "_cache_pid", None)
+    client.clear_client_cache()
     monkeypatch.delenv("AWS_CONFIG_FILE", raising=False)
+    wanted = client.ConnectionSettings(
+        region="us-east-1", access_key="AKIDEXAMPLE", secret_key="x", endpoint_url="http://127.0.0.1:9"
+    )
     seen = []
+    clients = []
     for environment in (
         {},
         {},
@@ -312,11 +316,9 @@ def test_client_cache_follows_the_task_environment_and_the_process(monkeypatch):
     ):
         with plugin._applied_environment(environment):
             seen.append(os.environ.get("AWS_CONFIG_FILE"))
-        seen.append(cleared.call_count)
+            clients.append(client.get_client(wanted))
         assert "AWS_CONFIG_FILE" not in os.environ
-    # Cleared on the first call in this process, then whenever the environment changed.
-    assert seen == [None, 1, None, 1, "/a", 2, "/a", 2, "/b", 3, None, 4]
-    monkeypatch.setattr(plugin, "_cache_pid", -1)  # as after a fork
-    with plugin._applied_environment({}):
-        pass
-    assert cleared.call_count == 5
+    assert seen == [None, None, "/a", "/a", "/b", None]
+    none, none_again, a, a_again, b, none_last = clients
+    assert none is none_again is none_last and a is a_again
+    assert len({id(none), id(a), id(b)}) == 3
