@@ -203,11 +203,6 @@ def argument_spec() -> dict[str, Any]:
     return {o.name: _spec(o) for o in OPTIONS if MODULE in o.plugins}
 
 
-def connection_argument_spec() -> dict[str, Any]:
-    """The AWS connection options of the module, named and aliased as in amazon.aws."""
-    return {o.name: _spec(o) for o in OPTIONS if o.group == CONNECTION and MODULE in o.plugins}
-
-
 def connection_settings(options: dict[str, Any]) -> ConnectionSettings:
     """Build the core's ConnectionSettings from option values (None = not set).
 

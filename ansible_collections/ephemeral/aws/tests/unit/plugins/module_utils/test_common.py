@@ -136,9 +136,8 @@ def test_declared_keywords_are_the_cores():
     assert set(common.INVOCATION_OPTIONS.values()) == set(parameters) - {"function_name"}
 
 
-def test_connection_argument_spec_is_the_connection_part_of_the_module_spec():
+def test_the_module_spec_holds_every_module_option_and_the_connection_options():
     spec = common.argument_spec()
-    connection = common.connection_argument_spec()
-    assert connection == {name: spec[name] for name in connection}
-    assert set(connection) == {o.name for o in common.OPTIONS if o.group == common.CONNECTION}
+    assert set(spec) == {o.name for o in common.OPTIONS if common.MODULE in o.plugins}
+    assert {o.name for o in common.OPTIONS if o.group == common.CONNECTION} <= set(spec)
     assert "function_name" in spec and "result_format" not in spec  # the lookup's own option
