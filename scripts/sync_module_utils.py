@@ -12,10 +12,19 @@ import argparse
 import sys
 from pathlib import Path
 
+import tomllib
+
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "core/lambda_invocation_core"
 TARGET = ROOT / "ansible_collections/ephemeral/aws/plugins/module_utils/lambda_invocation_core"
+# The project's one licence statement (pyproject.toml); every generated file carries it.
+LICENSE_EXPRESSION: str = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"][
+    "license"
+]
 HEADER = (
+    "# Copyright: Contributors to ephemeral-lambda-invocation and the ephemeral.aws collection\n"
+    "# Licence: see LICENSE and LICENSES/ at the collection root\n"
+    f"# SPDX-License-Identifier: {LICENSE_EXPRESSION}\n"
     "# GENERATED from core/lambda_invocation_core/{name} by scripts/sync_module_utils.py:"
     " edit core/, then re-run it.\n"
 )

@@ -38,6 +38,10 @@ def test_wheel_contents(wheel: Path) -> None:
     packages = {top for top in tops if not top.endswith(".dist-info")}
     assert packages == {"lambda_invocation_core", "pulumi_lambda_invocation", "ansible_collections"}
     assert "core" not in tops and "local_lambda" not in tops and "tests" not in tops
+    # The licence texts (pyproject's license-files; tests/test_licence.py checks the statement).
+    for name in ("LICENSE", "LICENSES/Apache-2.0.txt", "LICENSES/GPL-3.0-or-later.txt"):
+        assert any(entry.endswith(f".dist-info/licenses/{name}") for entry in names), name
+        assert f"ansible_collections/ephemeral/aws/{name}" in names, name
     for required in (
         "lambda_invocation_core/invoke.py",
         "lambda_invocation_core/py.typed",
