@@ -2,6 +2,8 @@
 
     python examples/core/invoke_sample.py --endpoint-url http://127.0.0.1:PORT [--function NAME]
 
+(http://localhost:PORT and http://[::1]:PORT count as local too.)
+
 Credentials and region come from the usual AWS chain; against the local endpoint any
 values do, so fake ones are used when none are set.
 """
@@ -9,10 +11,26 @@ values do, so fake ones are used when none are set.
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import os
 import sys
+from urllib.parse import urlsplit
 
 import lambda_invocation_core as core
+
+
+def is_loopback(url: str) -> bool:
+    """True for a plain-HTTP URL on this machine: localhost, 127.0.0.0/8 or ::1."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if parts.scheme != "http":
+        return False
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def main() -> int:
@@ -21,7 +39,7 @@ def main() -> int:
     parser.add_argument("--function", default="sample-secret")
     parser.add_argument("--qualifier", default="live")
     args = parser.parse_args()
-    local = args.endpoint_url is not None and args.endpoint_url.startswith("http://127.")
+    local = args.endpoint_url is not None and is_loopback(args.endpoint_url)
     connection = core.ConnectionSettings(
         region=os.environ.get("AWS_REGION", "us-east-1"),
         endpoint_url=args.endpoint_url,
