@@ -28,6 +28,14 @@ quiet_pip() {
     grep -v "^WARNING: Location '.*' is ignored" >&2 || true
 }
 
+if [ -n "${PYTHON:-}" ] && ! python_ok "$PYTHON"; then
+    # A named interpreter is never silently replaced by another one.
+    echo "bootstrap: PYTHON=$PYTHON cannot be used: .venv needs CPython 3.12 or 3.13 with venv and" >&2
+    echo "  ensurepip (ansible-core 2.21 needs >= 3.12 on the controller; awslambdaric has wheels up" >&2
+    echo "  to 3.13). Unset PYTHON to let bootstrap find one, or name a 3.12/3.13 interpreter." >&2
+    exit 1
+fi
+
 if [ ! -x .venv/bin/python ] || ! python_ok .venv/bin/python; then
     if ! py=$(find_python); then
         echo "bootstrap: need CPython 3.12 or 3.13 with venv and ensurepip (ansible-core 2.21 needs" >&2
