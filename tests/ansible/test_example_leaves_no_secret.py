@@ -116,3 +116,31 @@ def test_a_signal_after_the_password_is_written_still_removes_it(tmp_path: Path,
             os.killpg(process.pid, signal.SIGKILL)
         process.wait()
     assert _left_behind(tmpdir) == []
+
+
+def _demo(tmpdir: Path, **extra: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "TMPDIR": str(tmpdir), **extra}
+    env.pop("LAMBDA_ENDPOINT_URL", None)
+    return subprocess.run(
+        [str(ROOT / "scripts" / "demo.sh")], env=env, capture_output=True, text=True, timeout=300
+    )
+
+
+def test_demo_leaves_no_file_behind(tmp_path: Path) -> None:
+    tmpdir = tmp_path / "tmp"
+    tmpdir.mkdir()
+    done = _demo(tmpdir)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    assert f"run.sh: the password was used from {tmpdir}/ephemeral-aws-example." in done.stdout
+    assert _left_behind(tmpdir) == []
+
+
+def test_demo_failing_after_the_password_is_written_leaves_no_file_behind(tmp_path: Path) -> None:
+    tmpdir = tmp_path / "tmp"
+    tmpdir.mkdir()
+    fake = tmp_path / "ansible-playbook"
+    fake.write_text('#!/bin/sh\nprintf "s3cr3t-x\\n" > "$EXAMPLE_OUT_DIR/db_password"\nexit 4\n')
+    fake.chmod(0o755)
+    done = _demo(tmpdir, ANSIBLE_PLAYBOOK=str(fake))
+    assert done.returncode == 4, done.stdout[-3000:] + done.stderr[-2000:]
+    assert _left_behind(tmpdir) == []
