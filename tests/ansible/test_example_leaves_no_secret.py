@@ -144,3 +144,34 @@ def test_demo_failing_after_the_password_is_written_leaves_no_file_behind(tmp_pa
     done = _demo(tmpdir, ANSIBLE_PLAYBOOK=str(fake))
     assert done.returncode == 4, done.stdout[-3000:] + done.stderr[-2000:]
     assert _left_behind(tmpdir) == []
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_demo_stopped_by_a_signal_leaves_no_file_behind(tmp_path: Path, sig: int) -> None:
+    tmpdir = tmp_path / "tmp"
+    tmpdir.mkdir()
+    fake = tmp_path / "ansible-playbook"
+    fake.write_text('#!/bin/sh\nprintf "s3cr3t-x\\n" > "$EXAMPLE_OUT_DIR/db_password"\nsleep 60\n')
+    fake.chmod(0o755)
+    env = {**os.environ, "TMPDIR": str(tmpdir), "ANSIBLE_PLAYBOOK": str(fake)}
+    env.pop("LAMBDA_ENDPOINT_URL", None)
+    process = subprocess.Popen(
+        [str(ROOT / "scripts" / "demo.sh")],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not list(tmpdir.glob("*/db_password")):
+            assert time.monotonic() < deadline, "the stand-in never wrote the file"
+            assert process.poll() is None, process.returncode
+            time.sleep(0.05)
+        os.killpg(process.pid, sig)
+        assert process.wait(30) == 128 + sig
+    finally:
+        with contextlib.suppress(OSError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    assert _left_behind(tmpdir) == []
