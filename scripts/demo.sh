@@ -29,4 +29,4 @@ echo "== 2. Pulumi program examples/pulumi (under the test engine: no Pulumi CLI
 .venv/bin/python examples/pulumi/run_under_test_engine.py
 
 echo "== 3. Ansible playbook examples/ansible/playbook.yml (result hidden, a later task uses it)"
-examples/ansible/run.sh  # removes the password file it writes when it ends, however it ends
+examples/ansible/run.sh  # removes the password file it writes on success, failure, Ctrl-C or SIGTERM
