@@ -20,6 +20,7 @@ from local_lambda.launcher import running_endpoint
 
 ROOT = Path(__file__).resolve().parents[2]
 RUN_SH = ROOT / "examples" / "ansible" / "run.sh"
+DEMO_SH = ROOT / "scripts" / "demo.sh"
 
 
 def _run(tmpdir: Path, url: str, **extra: str) -> subprocess.CompletedProcess[str]:
@@ -63,17 +64,42 @@ def test_unreachable_endpoint_fails_and_leaves_nothing(tmp_path: Path) -> None:
     assert _left_behind(tmpdir) == []
 
 
-def test_failure_after_the_password_is_written_still_removes_it(tmp_path: Path) -> None:
-    # A stand-in for ansible-playbook that writes the file, as the playbook's copy task does,
-    # and then fails, as a later task could.
-    tmpdir = tmp_path / "tmp"
-    tmpdir.mkdir()
+def _fake_playbook(tmp_path: Path, then: str) -> Path:
+    """A stand-in for ansible-playbook that writes the password file, as the playbook's copy
+    task does, prints its folder, then runs `then` (fail, hang until a signal...)."""
     fake = tmp_path / "ansible-playbook"
     fake.write_text(
-        '#!/bin/sh\nprintf "s3cr3t-x\\n" > "$EXAMPLE_OUT_DIR/db_password"\necho "$EXAMPLE_OUT_DIR"\nexit 3\n'
+        f'#!/bin/sh\nprintf "s3cr3t-x\\n" > "$EXAMPLE_OUT_DIR/db_password"\necho "$EXAMPLE_OUT_DIR"\n{then}\n'
     )
     fake.chmod(0o755)
-    done = _run(tmpdir, "http://127.0.0.1:9", ANSIBLE_PLAYBOOK=str(fake))
+    return fake
+
+
+def _signal_once_written(command: Path, tmpdir: Path, fake: Path, sig: int) -> None:
+    """Run `command` with the stand-in, signal its process group once the file exists."""
+    env = {**os.environ, "TMPDIR": str(tmpdir), "ANSIBLE_PLAYBOOK": str(fake)}
+    env["LAMBDA_ENDPOINT_URL"] = "http://127.0.0.1:9"  # run.sh needs one; demo.sh sets its own
+    process = subprocess.Popen(
+        [str(command)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not list(tmpdir.glob("*/db_password")):
+            assert time.monotonic() < deadline, "the stand-in never wrote the file"
+            assert process.poll() is None, process.returncode
+            time.sleep(0.02)
+        os.killpg(process.pid, sig)  # as Ctrl-C or a kill of the job would: the whole group
+        assert process.wait(30) == 128 + sig
+    finally:
+        with contextlib.suppress(OSError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+def test_failure_after_the_password_is_written_still_removes_it(tmp_path: Path) -> None:
+    tmpdir = tmp_path / "tmp"
+    tmpdir.mkdir()
+    done = _run(tmpdir, "http://127.0.0.1:9", ANSIBLE_PLAYBOOK=str(_fake_playbook(tmp_path, "exit 3")))
     assert done.returncode == 3
     out_dir = Path(done.stdout.splitlines()[0])
     assert out_dir.parent == tmpdir
@@ -85,9 +111,7 @@ def test_a_given_output_folder_keeps_the_password(tmp_path: Path) -> None:
     # EXAMPLE_OUT_DIR is the caller's folder: run.sh leaves what it wrote there.
     tmpdir, out = tmp_path / "tmp", tmp_path / "out"
     tmpdir.mkdir()
-    fake = tmp_path / "ansible-playbook"
-    fake.write_text('#!/bin/sh\nprintf "s3cr3t-x\\n" > "$EXAMPLE_OUT_DIR/db_password"\n')
-    fake.chmod(0o755)
+    fake = _fake_playbook(tmp_path, "exit 0")
     done = _run(tmpdir, "http://127.0.0.1:9", ANSIBLE_PLAYBOOK=str(fake), EXAMPLE_OUT_DIR=str(out))
     assert done.returncode == 0, done.stderr
     assert (out / "db_password").read_text() == "s3cr3t-x\n"
@@ -98,32 +122,14 @@ def test_a_given_output_folder_keeps_the_password(tmp_path: Path) -> None:
 def test_a_signal_after_the_password_is_written_still_removes_it(tmp_path: Path, sig: int) -> None:
     tmpdir = tmp_path / "tmp"
     tmpdir.mkdir()
-    fake = tmp_path / "ansible-playbook"
-    fake.write_text('#!/bin/sh\nprintf "s3cr3t-x\\n" > "$EXAMPLE_OUT_DIR/db_password"\nsleep 60\n')
-    fake.chmod(0o755)
-    env = {**os.environ, "TMPDIR": str(tmpdir), "LAMBDA_ENDPOINT_URL": "http://127.0.0.1:9"}
-    env["ANSIBLE_PLAYBOOK"] = str(fake)
-    process = subprocess.Popen([str(RUN_SH)], env=env, start_new_session=True)
-    try:
-        deadline = time.monotonic() + 30
-        while not list(tmpdir.glob("*/db_password")):
-            assert time.monotonic() < deadline, "the stand-in never wrote the file"
-            time.sleep(0.02)
-        os.killpg(process.pid, sig)  # as Ctrl-C or a kill of the job would: the whole group
-        assert process.wait(30) == 128 + sig
-    finally:
-        with contextlib.suppress(OSError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
+    _signal_once_written(RUN_SH, tmpdir, _fake_playbook(tmp_path, "sleep 60"), sig)
     assert _left_behind(tmpdir) == []
 
 
 def _demo(tmpdir: Path, **extra: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "TMPDIR": str(tmpdir), **extra}
     env.pop("LAMBDA_ENDPOINT_URL", None)
-    return subprocess.run(
-        [str(ROOT / "scripts" / "demo.sh")], env=env, capture_output=True, text=True, timeout=300
-    )
+    return subprocess.run([str(DEMO_SH)], env=env, capture_output=True, text=True, timeout=300)
 
 
 def test_demo_leaves_no_file_behind(tmp_path: Path) -> None:
@@ -138,10 +144,7 @@ def test_demo_leaves_no_file_behind(tmp_path: Path) -> None:
 def test_demo_failing_after_the_password_is_written_leaves_no_file_behind(tmp_path: Path) -> None:
     tmpdir = tmp_path / "tmp"
     tmpdir.mkdir()
-    fake = tmp_path / "ansible-playbook"
-    fake.write_text('#!/bin/sh\nprintf "s3cr3t-x\\n" > "$EXAMPLE_OUT_DIR/db_password"\nexit 4\n')
-    fake.chmod(0o755)
-    done = _demo(tmpdir, ANSIBLE_PLAYBOOK=str(fake))
+    done = _demo(tmpdir, ANSIBLE_PLAYBOOK=str(_fake_playbook(tmp_path, "exit 4")))
     assert done.returncode == 4, done.stdout[-3000:] + done.stderr[-2000:]
     assert _left_behind(tmpdir) == []
 
@@ -150,28 +153,5 @@ def test_demo_failing_after_the_password_is_written_leaves_no_file_behind(tmp_pa
 def test_demo_stopped_by_a_signal_leaves_no_file_behind(tmp_path: Path, sig: int) -> None:
     tmpdir = tmp_path / "tmp"
     tmpdir.mkdir()
-    fake = tmp_path / "ansible-playbook"
-    fake.write_text('#!/bin/sh\nprintf "s3cr3t-x\\n" > "$EXAMPLE_OUT_DIR/db_password"\nsleep 60\n')
-    fake.chmod(0o755)
-    env = {**os.environ, "TMPDIR": str(tmpdir), "ANSIBLE_PLAYBOOK": str(fake)}
-    env.pop("LAMBDA_ENDPOINT_URL", None)
-    process = subprocess.Popen(
-        [str(ROOT / "scripts" / "demo.sh")],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    try:
-        deadline = time.monotonic() + 120
-        while not list(tmpdir.glob("*/db_password")):
-            assert time.monotonic() < deadline, "the stand-in never wrote the file"
-            assert process.poll() is None, process.returncode
-            time.sleep(0.05)
-        os.killpg(process.pid, sig)
-        assert process.wait(30) == 128 + sig
-    finally:
-        with contextlib.suppress(OSError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
+    _signal_once_written(DEMO_SH, tmpdir, _fake_playbook(tmp_path, "sleep 60"), sig)
     assert _left_behind(tmpdir) == []
