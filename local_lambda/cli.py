@@ -2,7 +2,7 @@
 
 The first line on stdout is the endpoint URL (useful with --port 0); --ready-file PATH is
 written (atomically, containing the URL) once the endpoint accepts calls. SIGTERM, SIGINT
-and SIGHUP stop it and kill every runtime process group.
+and SIGHUP (any number of them, at any moment) stop it and kill every runtime process group.
 """
 
 from __future__ import annotations
@@ -119,10 +119,16 @@ def run_foreground(args: argparse.Namespace, config: Config) -> int:
         base_env={key: os.environ[key] for key in _INHERITED_ENV if key in os.environ},
     )
     endpoint = Endpoint(config, settings, host=host, port=args.port, max_concurrency=args.max_concurrency)
-    stop = threading.Event()
+    # A signal handler must take no lock and make no blocking call: a second signal can
+    # arrive while the first handler runs. The C-level handler writes the signal number to
+    # this non-blocking pipe (signal.set_wakeup_fd) and the main thread waits on it; the
+    # Python handler does nothing.
+    wake_read, wake_write = os.pipe()
+    os.set_blocking(wake_write, False)
+    signal.set_wakeup_fd(wake_write, warn_on_full_buffer=False)
 
     def on_signal(signum: int, frame: FrameType | None) -> None:
-        stop.set()
+        pass
 
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(sig, on_signal)
@@ -136,7 +142,7 @@ def run_foreground(args: argparse.Namespace, config: Config) -> int:
         flush=True,
     )
     try:
-        while not stop.wait(3600):
+        while not os.read(wake_read, 64):
             pass
     finally:
         leftovers = endpoint.close()
@@ -144,6 +150,10 @@ def run_foreground(args: argparse.Namespace, config: Config) -> int:
         os.close(lifeline_read)
         if args.ready_file:
             args.ready_file.unlink(missing_ok=True)
+        # Interpreter shutdown resets Python handlers to the default action, so a late signal
+        # would turn this exit status into "killed"; the work is done, ignore the rest.
+        for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+            signal.signal(sig, signal.SIG_IGN)
     if leftovers:
         print(f"local_lambda: runtime processes did not exit: {leftovers}", file=sys.stderr)
         return 1

@@ -14,6 +14,8 @@ cleanup() {
     rm -rf "$workdir"
 }
 trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 url=$(.venv/bin/python -m local_lambda --config examples/local_lambda.json --background \
     --pid-file "$workdir/endpoint.pid" --log-file "$workdir/endpoint.log")
@@ -27,4 +29,4 @@ echo "== 2. Pulumi program examples/pulumi (under the test engine: no Pulumi CLI
 .venv/bin/python examples/pulumi/run_under_test_engine.py
 
 echo "== 3. Ansible playbook examples/ansible/playbook.yml (result hidden, a later task uses it)"
-examples/ansible/run.sh
+examples/ansible/run.sh  # removes the password file it writes on success, failure, Ctrl-C or SIGTERM

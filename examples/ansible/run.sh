@@ -5,7 +5,9 @@
 # Usage: LAMBDA_ENDPOINT_URL=http://127.0.0.1:PORT examples/ansible/run.sh [ansible-playbook args, e.g. -vvv]
 #   LAMBDA_ENDPOINT_URL  the endpoint serving sample-secret (the local endpoint:
 #                        python -m local_lambda --config examples/local_lambda.json --background)
-#   EXAMPLE_OUT_DIR      where the playbook writes the password (default: a new temporary folder)
+#   EXAMPLE_OUT_DIR      where the playbook writes the password; a folder you give keeps it (it is
+#                        yours to delete). Default: a new temporary folder, removed with the
+#                        password when this script ends, on success, failure, Ctrl-C or SIGTERM
 #   ANSIBLE_PLAYBOOK     ansible-playbook to use (default: .venv/bin/ansible-playbook; run
 #                        scripts/bootstrap.sh first)
 # For a loopback endpoint, placeholder AWS credentials are set when none are (it does not
@@ -26,7 +28,17 @@ case "$LAMBDA_ENDPOINT_URL" in
         export AWS_REGION=${AWS_REGION:-us-east-1}
         ;;
 esac
-export EXAMPLE_OUT_DIR=${EXAMPLE_OUT_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/ephemeral-aws-example.XXXXXX")}
+if [ -z "${EXAMPLE_OUT_DIR:-}" ]; then
+    # Ours: nothing holding the password outlives this script.
+    EXAMPLE_OUT_DIR=$(mktemp -d "${TMPDIR:-/tmp}/ephemeral-aws-example.XXXXXX")
+    trap 'rm -rf "$EXAMPLE_OUT_DIR"' EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+    kept=false
+else
+    kept=true
+fi
+export EXAMPLE_OUT_DIR
 mkdir -p "$EXAMPLE_OUT_DIR"
 
 # This working tree's collection, not one installed elsewhere.
@@ -36,4 +48,8 @@ export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=false
 
 cd "$HERE"
 "$ANSIBLE_PLAYBOOK" playbook.yml "$@"
-echo "run.sh: the password is in $EXAMPLE_OUT_DIR/db_password (never printed above)"
+if $kept; then
+    echo "run.sh: the password is in $EXAMPLE_OUT_DIR/db_password (never printed above)"
+else
+    echo "run.sh: the password was used from $EXAMPLE_OUT_DIR/db_password (never printed above) and is now removed"
+fi

@@ -1,0 +1,157 @@
+"""examples/ansible/run.sh removes the password file it writes, on success and on failure.
+
+Each case runs the script with TMPDIR pointed at a fresh, empty folder (where it makes its
+default output folder) and checks the folder is empty afterwards.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from local_lambda.launcher import running_endpoint
+
+ROOT = Path(__file__).resolve().parents[2]
+RUN_SH = ROOT / "examples" / "ansible" / "run.sh"
+DEMO_SH = ROOT / "scripts" / "demo.sh"
+
+
+def _run(tmpdir: Path, url: str, **extra: str) -> subprocess.CompletedProcess[str]:
+    env = {
+        "PATH": f"{ROOT / '.venv' / 'bin'}:{os.environ.get('PATH', '/usr/bin:/bin')}",
+        "HOME": os.environ.get("HOME", "/tmp"),
+        "LANG": "C.UTF-8",
+        "ANSIBLE_NOCOLOR": "1",
+        "TMPDIR": str(tmpdir),
+        "LAMBDA_ENDPOINT_URL": url,
+        **extra,
+    }
+    return subprocess.run([str(RUN_SH)], env=env, capture_output=True, text=True, timeout=300)
+
+
+def _left_behind(tmpdir: Path) -> list[str]:
+    return sorted(str(path.relative_to(tmpdir)) for path in tmpdir.rglob("*"))
+
+
+def test_success_removes_the_password_file(tmp_path: Path) -> None:
+    tmpdir = tmp_path / "tmp"
+    tmpdir.mkdir()
+    with running_endpoint(ROOT / "examples" / "local_lambda.json") as endpoint:
+        done = _run(tmpdir, endpoint.url)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    # The playbook did write it (the copy task changed), in a folder under our TMPDIR.
+    assert "changed: [localhost]" in done.stdout
+    assert f"run.sh: the password was used from {tmpdir}/ephemeral-aws-example." in done.stdout
+    assert _left_behind(tmpdir) == []
+
+
+def test_unreachable_endpoint_fails_and_leaves_nothing(tmp_path: Path) -> None:
+    tmpdir = tmp_path / "tmp"
+    tmpdir.mkdir()
+    with socket.socket() as sock:  # a loopback port nobody listens on once it is closed
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    done = _run(tmpdir, f"http://127.0.0.1:{port}")
+    assert done.returncode != 0
+    assert "sample-secret" in done.stdout  # it failed in the invoke task, not before
+    assert _left_behind(tmpdir) == []
+
+
+def _fake_playbook(tmp_path: Path, then: str) -> Path:
+    """A stand-in for ansible-playbook that writes the password file, as the playbook's copy
+    task does, prints its folder, then runs `then` (fail, hang until a signal...)."""
+    fake = tmp_path / "ansible-playbook"
+    fake.write_text(
+        f'#!/bin/sh\nprintf "s3cr3t-x\\n" > "$EXAMPLE_OUT_DIR/db_password"\necho "$EXAMPLE_OUT_DIR"\n{then}\n'
+    )
+    fake.chmod(0o755)
+    return fake
+
+
+def _signal_once_written(command: Path, tmpdir: Path, fake: Path, sig: int) -> None:
+    """Run `command` with the stand-in, signal its process group once the file exists."""
+    env = {**os.environ, "TMPDIR": str(tmpdir), "ANSIBLE_PLAYBOOK": str(fake)}
+    env["LAMBDA_ENDPOINT_URL"] = "http://127.0.0.1:9"  # run.sh needs one; demo.sh sets its own
+    process = subprocess.Popen(
+        [str(command)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not list(tmpdir.glob("*/db_password")):
+            assert time.monotonic() < deadline, "the stand-in never wrote the file"
+            assert process.poll() is None, process.returncode
+            time.sleep(0.02)
+        os.killpg(process.pid, sig)  # as Ctrl-C or a kill of the job would: the whole group
+        assert process.wait(30) == 128 + sig
+    finally:
+        with contextlib.suppress(OSError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+def test_failure_after_the_password_is_written_still_removes_it(tmp_path: Path) -> None:
+    tmpdir = tmp_path / "tmp"
+    tmpdir.mkdir()
+    done = _run(tmpdir, "http://127.0.0.1:9", ANSIBLE_PLAYBOOK=str(_fake_playbook(tmp_path, "exit 3")))
+    assert done.returncode == 3
+    out_dir = Path(done.stdout.splitlines()[0])
+    assert out_dir.parent == tmpdir
+    assert not out_dir.exists()
+    assert _left_behind(tmpdir) == []
+
+
+def test_a_given_output_folder_keeps_the_password(tmp_path: Path) -> None:
+    # EXAMPLE_OUT_DIR is the caller's folder: run.sh leaves what it wrote there.
+    tmpdir, out = tmp_path / "tmp", tmp_path / "out"
+    tmpdir.mkdir()
+    fake = _fake_playbook(tmp_path, "exit 0")
+    done = _run(tmpdir, "http://127.0.0.1:9", ANSIBLE_PLAYBOOK=str(fake), EXAMPLE_OUT_DIR=str(out))
+    assert done.returncode == 0, done.stderr
+    assert (out / "db_password").read_text() == "s3cr3t-x\n"
+    assert _left_behind(tmpdir) == []
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_after_the_password_is_written_still_removes_it(tmp_path: Path, sig: int) -> None:
+    tmpdir = tmp_path / "tmp"
+    tmpdir.mkdir()
+    _signal_once_written(RUN_SH, tmpdir, _fake_playbook(tmp_path, "sleep 60"), sig)
+    assert _left_behind(tmpdir) == []
+
+
+def _demo(tmpdir: Path, **extra: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "TMPDIR": str(tmpdir), **extra}
+    env.pop("LAMBDA_ENDPOINT_URL", None)
+    return subprocess.run([str(DEMO_SH)], env=env, capture_output=True, text=True, timeout=300)
+
+
+def test_demo_leaves_no_file_behind(tmp_path: Path) -> None:
+    tmpdir = tmp_path / "tmp"
+    tmpdir.mkdir()
+    done = _demo(tmpdir)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    assert f"run.sh: the password was used from {tmpdir}/ephemeral-aws-example." in done.stdout
+    assert _left_behind(tmpdir) == []
+
+
+def test_demo_failing_after_the_password_is_written_leaves_no_file_behind(tmp_path: Path) -> None:
+    tmpdir = tmp_path / "tmp"
+    tmpdir.mkdir()
+    done = _demo(tmpdir, ANSIBLE_PLAYBOOK=str(_fake_playbook(tmp_path, "exit 4")))
+    assert done.returncode == 4, done.stdout[-3000:] + done.stderr[-2000:]
+    assert _left_behind(tmpdir) == []
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_demo_stopped_by_a_signal_leaves_no_file_behind(tmp_path: Path, sig: int) -> None:
+    tmpdir = tmp_path / "tmp"
+    tmpdir.mkdir()
+    _signal_once_written(DEMO_SH, tmpdir, _fake_playbook(tmp_path, "sleep 60"), sig)
+    assert _left_behind(tmpdir) == []
