@@ -2,49 +2,22 @@
 
 from __future__ import annotations
 
-import contextlib
-import json
 import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from local_lambda.launcher import PACKAGE_ROOT, RunningEndpoint, make_client, running_endpoint, start_endpoint
+from local_lambda.launcher import PACKAGE_ROOT, make_client, running_endpoint, start_endpoint
 from local_lambda.procfs import in_process_groups, process_alive, process_start
+from tests.support.busy_endpoint import background_call, wait_busy
 from tests.support.raw_invoke import invoke
 
 FUNCTIONS = Path(__file__).resolve().parent.parent / "functions"
 CONFIG = FUNCTIONS / "config.json"
-
-
-def _wait_busy(endpoint: RunningEndpoint, function: str, count: int) -> set[int]:
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        busy = {
-            rt["pid"] for rt in endpoint.runtimes() if rt["function"] == function and rt["state"] == "busy"
-        }
-        if len(busy) >= count:
-            return busy
-        time.sleep(0.02)
-    raise AssertionError(f"{function}: {count} busy runtimes expected")
-
-
-def _background_call(endpoint: RunningEndpoint, name: str, event: dict[str, Any]) -> threading.Thread:
-    client = endpoint.client(read_timeout=60)
-
-    def call() -> None:
-        with contextlib.suppress(Exception):  # the endpoint goes away under this call on purpose
-            client.invoke(FunctionName=name, Payload=json.dumps(event).encode())
-
-    thread = threading.Thread(target=call, daemon=True)
-    thread.start()
-    return thread
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
@@ -55,8 +28,8 @@ def test_stop_leaves_no_process_behind_even_with_hung_and_crashed_handlers(sig: 
         warm = invoke(client, "echo", {}).payload["pid"]
         invoke(client, "crash", {"code": 3})  # a crashed runtime
         spawned = invoke(client, "spawn", {"seconds": 300}).payload  # left a child running
-        _background_call(endpoint, "sleep", {"seconds": 300})  # a hung handler
-        hung = _wait_busy(endpoint, "sleep", 1)
+        background_call(endpoint, "sleep", {"seconds": 300})  # a hung handler
+        hung = wait_busy(endpoint, "sleep", 1)
         runtimes = {pid: process_start(pid) for pid in {warm, spawned["pid"], *hung}}
         processes = {**runtimes, spawned["child_pid"]: process_start(spawned["child_pid"])}
         assert None not in processes.values()
@@ -74,8 +47,8 @@ def test_hard_killed_endpoint_takes_its_runtimes_along() -> None:
     endpoint = start_endpoint(CONFIG)
     client = endpoint.client()
     warm = invoke(client, "echo", {}).payload["pid"]
-    _background_call(endpoint, "sleep", {"seconds": 300})
-    hung = _wait_busy(endpoint, "sleep", 1)
+    background_call(endpoint, "sleep", {"seconds": 300})
+    hung = wait_busy(endpoint, "sleep", 1)
     processes = {pid: process_start(pid) for pid in {warm, *hung}}
     endpoint.stop(sig=signal.SIGKILL)
     assert not any(process_alive(pid, start) for pid, start in processes.items())

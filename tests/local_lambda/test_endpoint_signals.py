@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from local_lambda.launcher import PACKAGE_ROOT, RunningEndpoint, start_endpoint
-from tests.local_lambda.test_endpoint_lifecycle import _background_call, _wait_busy
+from tests.support.busy_endpoint import background_call, wait_busy
 from tests.support.raw_invoke import invoke
 
 CONFIG = Path(__file__).resolve().parent.parent / "functions" / "config.json"
@@ -90,8 +90,8 @@ def test_signal_bursts_during_a_slow_invocation_stop_endpoint_and_runtimes() -> 
     for _ in range(ROUNDS):
         endpoint = start_endpoint(CONFIG)
         try:
-            _background_call(endpoint, "sleep", {"seconds": 300})
-            assert _wait_busy(endpoint, "sleep", 1)
+            background_call(endpoint, "sleep", {"seconds": 300})
+            assert wait_busy(endpoint, "sleep", 1)
             time.sleep(rng.uniform(0, 0.2))
         finally:
             _burst_and_stop(endpoint, rng)
