@@ -59,7 +59,10 @@ class ConnectionSettings:
     def __post_init__(self) -> None:
         if self.profile and (self.access_key or self.secret_key or self.session_token):
             raise ValidationError(
-                "profile", "cannot be combined with access_key, secret_key or session_token"
+                "profile",
+                "cannot be combined with access_key, secret_key or session_token, whether given or "
+                "read from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN where the "
+                "caller reads them (the Ansible options do): unset those, or drop profile",
             )
         if bool(self.access_key) != bool(self.secret_key):
             raise ValidationError("access_key", "and secret_key must be given together")

@@ -254,3 +254,13 @@ def test_concurrent_invokes_ask_sts_once(scripted_lambda: ScriptedLambda) -> Non
     assert len(results) == 16
     assert sts_actions(scripted_lambda) == ["GetCallerIdentity"]
     assert invocations(scripted_lambda) == 16
+
+
+def test_profile_with_keys_names_the_environment_variables_the_keys_may_come_from() -> None:
+    with pytest.raises(core.ValidationError) as caught:
+        core.ConnectionSettings(profile="ops", access_key="AKIDSECRETVALUE", secret_key="s3cr3t-value")
+    assert caught.value.field == "profile"
+    message = str(caught.value)
+    for variable in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+        assert variable in message
+    assert "AKIDSECRETVALUE" not in message and "s3cr3t-value" not in message
