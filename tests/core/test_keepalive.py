@@ -9,7 +9,12 @@ from scripted_lambda import ScriptedLambda
 
 import lambda_invocation_core as core
 from lambda_invocation_core.client import get_client
-from lambda_invocation_core.keepalive import KEEPALIVE_COUNT, KEEPALIVE_IDLE, KEEPALIVE_INTERVAL
+from lambda_invocation_core.keepalive import (
+    KEEPALIVE_COUNT,
+    KEEPALIVE_IDLE,
+    KEEPALIVE_INTERVAL,
+    apply_keepalive,
+)
 
 
 def _pooled_sockets(client: Any) -> list[socket.socket]:
@@ -41,3 +46,18 @@ def test_live_socket_has_keepalive_timers(scripted_lambda: ScriptedLambda) -> No
     assert sock.getsockopt(socket.IPPROTO_TCP, idle) == KEEPALIVE_IDLE
     assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPINTVL) == KEEPALIVE_INTERVAL
     assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPCNT) == KEEPALIVE_COUNT
+
+
+def test_client_without_socket_options_is_left_alone() -> None:
+    class Session:
+        _socket_options = None
+
+    class Endpoint:
+        http_session = Session()
+
+    class Client:
+        _endpoint = Endpoint()
+
+    assert apply_keepalive(Client()) is False
+    assert Session._socket_options is None
+    assert apply_keepalive(object()) is False
