@@ -27,6 +27,7 @@ from ._version import __version__
 from .account_policy import fetch_caller_account
 from .assume_role import assumed_role_session
 from .errors import CredentialsError, LambdaInvocationError, MissingDependencyError, ValidationError
+from .keepalive import apply_keepalive
 from .settings import (
     DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_MAX_ATTEMPTS,
@@ -200,8 +201,7 @@ def _create_connection(settings: ConnectionSettings) -> Connection:
             read_timeout=settings.read_timeout,
             connect_timeout=settings.connect_timeout,
             retries={"mode": "standard", "total_max_attempts": 1},
-            # Keepalive probes stop NAT gateways from dropping a connection that waits
-            # minutes for a long-running function.
+            # SO_KEEPALIVE; keepalive.py adds the timers that make probes beat a NAT's idle limit.
             tcp_keepalive=True,
             user_agent_extra=USER_AGENT_EXTRA,
             proxies=_proxies(settings),
@@ -216,6 +216,7 @@ def _create_connection(settings: ConnectionSettings) -> Connection:
             verify=settings.verify,
             config=config,
         )
+        apply_keepalive(client)
     except ProfileNotFound as exc:
         raise CredentialsError(
             f"AWS profile '{exc.kwargs.get('profile')}' was not found in the AWS config or credentials files"
