@@ -1,3 +1,6 @@
+# Copyright: Contributors to ephemeral-lambda-invocation and the ephemeral.aws collection
+# Licence: see LICENSE and LICENSES/ at the collection root
+# SPDX-License-Identifier: Apache-2.0 OR GPL-3.0-or-later
 # GENERATED from core/lambda_invocation_core/keepalive.py by scripts/sync_module_utils.py: edit core/, then re-run it.
 """TCP keepalive timers on the Lambda client's connections.
 
