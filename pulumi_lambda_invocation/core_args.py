@@ -66,3 +66,19 @@ def client_context_text(value: Any) -> Any:
     if isinstance(value, Mapping):
         return core.encode_client_context(value)
     return value
+
+
+# The core names the generic sources of a region; a Pulumi user sets it in the stack.
+REGION_HINT = "in a Pulumi stack: pulumi config set aws:region <region>, or the region input"
+
+
+def send(
+    request: core.InvocationRequest, connection: core.ConnectionSettings, *, fail_on_function_error: bool
+) -> core.InvocationResult:
+    """``core.send``, with the stack's ``aws:region`` named when no region was found."""
+    try:
+        return core.send(request, connection, fail_on_function_error=fail_on_function_error)
+    except core.ValidationError as exc:
+        if exc.field != "region":
+            raise
+        raise core.ValidationError("region", f"{exc.rule}; {REGION_HINT}") from None

@@ -26,7 +26,7 @@ import pulumi
 import lambda_invocation_core as core
 
 from .aws_config import program_stack_settings
-from .core_args import client_context_text, connection_settings, payload_text, request_kwargs
+from .core_args import client_context_text, connection_settings, payload_text, request_kwargs, send
 from .schema import DEFAULTS, EPHEMERAL_INPUT_NAMES
 
 
@@ -165,7 +165,7 @@ def _workers() -> ThreadPoolExecutor:
 
 def _invoke_now(values: Mapping[str, Any], *, stack: Mapping[str, Any]) -> InvokeResult:
     fail = values.get("fail_on_function_error")
-    result = core.send(
+    result = send(
         core.build_request(**request_kwargs(values)),
         connection_settings(values, stack),
         fail_on_function_error=bool(DEFAULTS["fail_on_function_error"] if fail is None else fail),

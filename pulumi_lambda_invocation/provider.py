@@ -35,7 +35,7 @@ from pulumi.runtime import rpc
 import lambda_invocation_core as core
 
 from .aws_config import stack_settings
-from .core_args import connection_settings, request_kwargs
+from .core_args import connection_settings, request_kwargs, send
 from .schema import CRUD, DEFAULTS, INPUT_NAMES, LIFECYCLE_SCOPES, PLACEHOLDERS, REPLACE_NAMES
 
 PROVIDER_KEY = "__provider"
@@ -126,7 +126,7 @@ class LambdaInvocationProvider(ResourceProvider):
             payload = _crud_payload(values, action, previous)
         request = core.build_request(**{**request_kwargs(values), "payload": payload})
         connection = connection_settings(values, self._stack)
-        result = core.send(request, connection, fail_on_function_error=bool(values["fail_on_function_error"]))
+        result = send(request, connection, fail_on_function_error=bool(values["fail_on_function_error"]))
         outs = {name: value for name, value in props.items() if name != PROVIDER_KEY}
         outs.update({name: value for name, value in values.items() if name in DEFAULTS})
         outs.update(result.as_dict())

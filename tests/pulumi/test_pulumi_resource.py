@@ -330,8 +330,9 @@ def test_region_comes_from_stack_config_through_configure(lambda_endpoint: Runni
     def program() -> None:
         LambdaInvocation("regional", function_name="echo", payload={}, endpoint_url=lambda_endpoint.url)
 
-    with pytest.raises(lambda_invocation_core.ValidationError, match="region: is required"):
+    with pytest.raises(lambda_invocation_core.ValidationError, match="region: is required") as missing:
         TestEngine({}).up(program)
+    assert "pulumi config set aws:region" in str(missing.value)  # what a Pulumi user sets
     engine = TestEngine({"aws:region": "eu-west-1"})
     engine.up(program)
     assert engine.entry("regional").outputs["status_code"] == 200
@@ -470,8 +471,9 @@ def test_invoke_uses_stack_region_and_validates(engine: TestEngine, lambda_endpo
         pulumi.export("r", pli.invoke("echo", {}, endpoint_url=lambda_endpoint.url).status_code)
 
     assert engine.up(program).value("r") == 200
-    with pytest.raises(lambda_invocation_core.ValidationError, match="region"):
+    with pytest.raises(lambda_invocation_core.ValidationError, match="region") as missing:
         TestEngine({}).up(program)
+    assert "pulumi config set aws:region" in str(missing.value)
 
     def bad() -> None:
         pulumi.export("r", pli.invoke("echo", {"x": {1, 2}}, endpoint_url=lambda_endpoint.url).result)
