@@ -69,6 +69,7 @@ from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 from ansible.utils.vars import merge_hash
+from ansible_collections.ephemeral.aws.plugins.module_utils.common import OPTIONS
 from ansible_collections.ephemeral.aws.plugins.module_utils.result_transport import OUTPUTS_KEY, decode
 
 display = Display()
@@ -85,6 +86,10 @@ IN_PROCESS_NOTE = MODULE + ": running in the controller's process (local connect
 UNEXPECTED = (
     MODULE + " failed unexpectedly in the controller's process ({kind}); the function may have run. "
     "Set ephemeral_aws_in_process=false to run the module instead."
+)
+ALIAS_CONFLICT = (
+    MODULE + ": options {first} and {second} are both set, with different values (they are "
+    "aliases of one option); the function was not invoked. Set only one of them."
 )
 UNDECODABLE = MODULE + ": the module's outputs could not be decoded ({reason})"
 
@@ -103,6 +108,9 @@ class ActionModule(ActionBase):
             )
         task_vars = task_vars or {}
         self._task.no_log = True
+        conflict = alias_conflict(self._task.args)
+        if conflict:
+            return dict(failed=True, changed=False, msg=conflict, _ansible_no_log=True)
         result = super().run(tmp, task_vars)
         del tmp  # tmp no longer has any effect
         if self._runs_in_process(task_vars):
@@ -172,6 +180,21 @@ class ActionModule(ActionBase):
         if not outcome.pop("failed", False):
             return outcome
         return dict(outcome, failed=True)
+
+
+def alias_conflict(args):
+    """A message naming two names of one option that ``args`` set to different values, or None.
+
+    Ansible only warns then and takes one of them; the names come from ``OPTIONS``. Neither
+    value is in the message.
+    """
+    for option in OPTIONS:
+        names = [name for name in (option.name, *option.aliases) if name in args]
+        for index, first in enumerate(names):
+            for second in names[index + 1 :]:
+                if args[first] != args[second]:
+                    return ALIAS_CONFLICT.format(first=first, second=second)
+    return None
 
 
 def is_this_python(interpreter):

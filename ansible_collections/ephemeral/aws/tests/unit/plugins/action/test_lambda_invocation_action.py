@@ -322,3 +322,48 @@ def test_client_cache_follows_the_task_environment(monkeypatch):
     none, none_again, a, a_again, b, none_last = clients
     assert none is none_again is none_last and a is a_again
     assert len({id(none), id(a), id(b)}) == 3
+
+
+@pytest.mark.parametrize("in_process", [True, False])
+@pytest.mark.parametrize(
+    ("args", "first", "second"),
+    [
+        (
+            {"name": "echo", "function_arn": "arn:aws:lambda:us-east-1:1:function:count"},
+            "name",
+            "function_arn",
+        ),
+        ({"function_name": "echo", "name": "count"}, "function_name", "name"),
+        ({"function_name": "echo", "function_arn": "count"}, "function_name", "function_arn"),
+        ({"function_name": "echo", "region": "us-east-1", "aws_region": "eu-west-1"}, "region", "aws_region"),
+    ],
+)
+def test_aliases_set_to_different_values_fail_before_anything_runs(
+    monkeypatch, in_process, args, first, second
+):
+    args = dict({"payload": {"k": MARKER}}, **args)
+    action, _task = make_local_action(args=args)
+    monkeypatch.setattr(module, "execute", mock.Mock(side_effect=AssertionError("must not run")))
+    task_vars = {"ansible_python_interpreter": sys.executable}
+    if not in_process:
+        task_vars["ephemeral_aws_in_process"] = False
+    with mock.patch.object(action, "_execute_module", side_effect=AssertionError("must not run")):
+        result = action.run(task_vars=task_vars)
+    assert result["failed"] is True
+    assert f"{first} and {second}" in result["msg"]
+    assert "not invoked" in result["msg"]
+    for value in args.values():
+        if isinstance(value, str):
+            assert value not in result["msg"]
+    assert MARKER not in result["msg"]
+
+
+def test_the_same_value_under_two_aliases_is_not_a_conflict(monkeypatch):
+    action, task = make_local_action(
+        args={"function_name": "f", "name": "f", "payload": {}, "region": "us-east-1"}
+    )
+    execute = mock.Mock(return_value={"changed": True})
+    monkeypatch.setattr(module, "execute", execute)
+    result = run_in_process(action, task)
+    assert not result.get("failed"), result
+    execute.assert_called_once()
