@@ -163,6 +163,18 @@ def test_async_is_refused_before_invoking(runner: PlaybookRunner) -> None:
     run.assert_no_leak()
 
 
+def test_aliases_of_one_option_with_different_values_fail_before_invoking(runner: PlaybookRunner) -> None:
+    run = runner.run("alias_conflict.yml", verbosity=0)
+    assert run.rc == 0, run.describe()
+    assert "failed=0" in run.proc.stdout and "ignored=2" in run.proc.stdout, run.describe()
+    # The message is visible (no value in it) and names both options.
+    assert "options name and function_arn are both set" in run.proc.stdout, run.describe()
+    assert "options function_name and name are both set" in run.proc.stdout, run.describe()
+    # Only the task whose two names agree ran the function.
+    assert [line.split()[1] for line in (run.tmp / "count.txt").read_text().splitlines()] == ["agree"]
+    run.assert_no_leak()
+
+
 @pytest.mark.parametrize(
     ("access_key", "secret_key"),
     [("test", "test"), ("AKIDONECHARSECRET", "y")],

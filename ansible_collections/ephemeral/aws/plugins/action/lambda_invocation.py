@@ -106,11 +106,13 @@ class ActionModule(ActionBase):
             raise AnsibleActionFail(
                 ASYNC_REFUSED.format(async_val=self._task.async_val, poll=self._task.poll)
             )
-        task_vars = task_vars or {}
-        self._task.no_log = True
         conflict = alias_conflict(self._task.args)
         if conflict:
-            return dict(failed=True, changed=False, msg=conflict, _ansible_no_log=True)
+            # Before anything runs, like async; the message names options, no value, so it is
+            # left visible.
+            return dict(failed=True, changed=False, msg=conflict)
+        task_vars = task_vars or {}
+        self._task.no_log = True
         result = super().run(tmp, task_vars)
         del tmp  # tmp no longer has any effect
         if self._runs_in_process(task_vars):
