@@ -1,4 +1,7 @@
-"""examples/core/invoke_sample.py: a loopback endpoint by any of its names needs no AWS credentials."""
+"""examples/core/invoke_sample.py: a loopback endpoint by any of its names needs no AWS credentials.
+
+Here, not in tests/core: tests/floors reruns tests/core on a Python without awslambdaric,
+which cannot run the sample function."""
 
 from __future__ import annotations
 
