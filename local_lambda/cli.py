@@ -25,6 +25,8 @@ from .server import Endpoint
 
 # Variables a runtime process inherits from ours; everything else is Lambda's or the function's.
 _INHERITED_ENV = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TMPDIR", "SYSTEMROOT")
+# The signals that stop the endpoint (handled while it runs, ignored once it has stopped).
+_STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -130,7 +132,7 @@ def run_foreground(args: argparse.Namespace, config: Config) -> int:
     def on_signal(signum: int, frame: FrameType | None) -> None:
         pass
 
-    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+    for sig in _STOP_SIGNALS:
         signal.signal(sig, on_signal)
     endpoint.start()
     print(endpoint.url, flush=True)
@@ -152,7 +154,7 @@ def run_foreground(args: argparse.Namespace, config: Config) -> int:
             args.ready_file.unlink(missing_ok=True)
         # Interpreter shutdown resets Python handlers to the default action, so a late signal
         # would turn this exit status into "killed"; the work is done, ignore the rest.
-        for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        for sig in _STOP_SIGNALS:
             signal.signal(sig, signal.SIG_IGN)
     if leftovers:
         print(f"local_lambda: runtime processes did not exit: {leftovers}", file=sys.stderr)
