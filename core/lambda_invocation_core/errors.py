@@ -4,6 +4,11 @@ Every message is built from field names, rules, function names, error codes and
 numbers only. Payloads, results, log tails, client contexts and credentials may be
 secrets, so no error here ever carries them (the AWS service's own error message
 is dropped too: Lambda echoes fragments of a bad request body in it).
+
+Every error has a ``code``: AWS's error code where AWS answered (``AwsError``), otherwise
+a stable code of the core's own, declared once as the ``code`` class attribute of each
+class below (``ERROR_CODES`` lists them). ``http_status`` and ``request_id`` are set where
+AWS answered, and ``hint`` is the core's own one-line explanation (never AWS's message).
 """
 
 from __future__ import annotations
@@ -12,9 +17,21 @@ from __future__ import annotations
 class LambdaInvocationError(Exception):
     """Base class of every error raised by the core."""
 
+    code: str = "InvocationFailed"
+    # Set where AWS answered (AwsError and its subclasses, FunctionError).
+    http_status: int | None = None
+    request_id: str | None = None
+
+    @property
+    def hint(self) -> str:
+        """The core's own explanation of the failure (no value, no AWS message)."""
+        return str(self)
+
 
 class ValidationError(LambdaInvocationError, ValueError):
     """An input broke a rule; raised before any request is sent."""
+
+    code = "ValidationError"
 
     def __init__(self, field: str, rule: str) -> None:
         self.field = field
@@ -25,6 +42,8 @@ class ValidationError(LambdaInvocationError, ValueError):
 class MissingDependencyError(LambdaInvocationError, ImportError):
     """A required Python package (boto3) is not installed."""
 
+    code = "MissingDependency"
+
 
 class AwsError(LambdaInvocationError):
     """AWS refused the Invoke request (or STS refused the role assumption).
@@ -32,6 +51,8 @@ class AwsError(LambdaInvocationError):
     Carries the AWS error code, the HTTP status and the request id so that a user can
     quote them to AWS support, plus a one-line hint for the common codes.
     """
+
+    code = "UnknownError"  # the class default; every instance carries AWS's own code
 
     def __init__(
         self,
@@ -44,7 +65,7 @@ class AwsError(LambdaInvocationError):
         self.code = code
         self.http_status = http_status
         self.request_id = request_id
-        self.hint = hint
+        self._hint = hint
         self.operation = operation
         details = ", ".join(
             part
@@ -56,6 +77,10 @@ class AwsError(LambdaInvocationError):
         )
         suffix = f" ({details})" if details else ""
         super().__init__(f"{operation} failed with {code}{suffix}: {hint}")
+
+    @property
+    def hint(self) -> str:
+        return self._hint
 
 
 class RetriesExhaustedError(AwsError):
@@ -91,6 +116,8 @@ class AccountNotAllowedError(LambdaInvocationError):
     Raised before the Invoke request is sent.
     """
 
+    code = "AccountNotAllowed"
+
     def __init__(self, account_id: str, rule: str) -> None:
         self.account_id = account_id
         self.rule = rule
@@ -104,25 +131,37 @@ class InvocationUncertainError(LambdaInvocationError):
     request again could run it twice.
     """
 
+    code = "InvocationUncertain"
+
 
 class InvocationTimeoutError(InvocationUncertainError, TimeoutError):
     """No response within the read timeout; the function may still be running."""
+
+    code = "InvocationTimeout"
 
 
 class ConnectionLostError(InvocationUncertainError, ConnectionError):
     """The connection closed after the request was sent; the function may have run."""
 
+    code = "ConnectionLost"
+
 
 class EndpointUnreachableError(LambdaInvocationError, ConnectionError):
     """The endpoint could not be reached (refused, DNS, TLS); the request was not delivered."""
+
+    code = "EndpointUnreachable"
 
 
 class CredentialsError(LambdaInvocationError):
     """No usable AWS credentials, or an unknown profile."""
 
+    code = "CredentialsError"
+
 
 class BotocoreTooOldError(ValidationError):
     """The installed botocore's Lambda model lacks a parameter the request uses."""
+
+    code = "BotocoreTooOld"
 
     def __init__(self, field: str, minimum_boto3: str, installed: str) -> None:
         self.minimum_boto3 = minimum_boto3
@@ -136,6 +175,8 @@ class SdkError(LambdaInvocationError):
     botocore's own message is not repeated: it can quote request values.
     """
 
+    code = "SdkError"
+
     def __init__(self, message: str, sdk_error: str) -> None:
         self.sdk_error = sdk_error
         super().__init__(message)
@@ -148,6 +189,8 @@ class FunctionError(LambdaInvocationError):
     stack trace and payload stay in the (secret) result, reachable as ``.result``.
     """
 
+    code = "FunctionError"
+
     def __init__(
         self,
         function_name: str,
@@ -155,7 +198,11 @@ class FunctionError(LambdaInvocationError):
         function_error: str,
         error_type: str | None,
         result: object = None,
+        http_status: int | None = None,
+        request_id: str | None = None,
     ) -> None:
+        self.http_status = http_status
+        self.request_id = request_id
         self.function_name = function_name
         self.executed_version = executed_version
         self.function_error = function_error
@@ -167,3 +214,19 @@ class FunctionError(LambdaInvocationError):
             f"{function_error} function error of type {error_type or 'unknown'}; "
             "the error details are in the secret result"
         )
+
+
+def _codes() -> dict[str, type[LambdaInvocationError]]:
+    codes: dict[str, type[LambdaInvocationError]] = {}
+    pending: list[type[LambdaInvocationError]] = [LambdaInvocationError]
+    while pending:
+        cls = pending.pop(0)
+        codes.setdefault(cls.code, cls)
+        pending.extend(cls.__subclasses__())
+    return codes
+
+
+# Every code of the core's own -> its class (AwsError's "UnknownError" is what it carries
+# when AWS's answer had no code). Derived from the classes above; documentation is tested
+# against it.
+ERROR_CODES = _codes()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 
 import yaml  # type: ignore[import-untyped]
 from collection_facts import COLLECTION, CURRENT, ansible_doc, floor, pyproject_boto3, stated_floor
@@ -82,3 +83,22 @@ def test_environment_table_agrees_with_the_declaration() -> None:
     rows = re.findall(r"^\| `(\w+)` \| (`AWS_\w+`(?:, `AWS_\w+`)*) \|$", README, re.M)
     table = {option: re.findall(r"`(AWS_\w+)`", variables) for option, variables in rows}
     assert table == {o.name: list(o.env) for o in common.OPTIONS if o.env}
+
+
+def test_every_error_code_is_documented() -> None:
+    """RETURN's error.code names every code of the core's error classes and of the plugins."""
+    from ansible_collections.ephemeral.aws.plugins.module_utils.lambda_invocation_core.errors import (
+        ERROR_CODES,
+    )
+
+    doc = _words(" ".join(_return_doc()["error"]["contains"]["code"]["description"]))
+    documented = set(re.findall(r"V\((\w+)\)", doc)) - {"ResourceNotFoundException", "AccessDeniedException"}
+    documented.discard("TooManyRequestsException")
+    assert documented == set(ERROR_CODES) | set(common.PLUGIN_ERROR_CODES)
+
+
+def _return_doc() -> dict[str, Any]:
+    from ansible_collections.ephemeral.aws.plugins.modules import lambda_invocation
+
+    returned: dict[str, Any] = yaml.safe_load(lambda_invocation.RETURN)
+    return returned

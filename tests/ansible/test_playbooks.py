@@ -288,3 +288,22 @@ def _assumed_roles(account_id: str) -> list[Any]:
     from moto.sts.models import sts_backends
 
     return list(sts_backends[account_id]["aws"].assumed_roles)
+
+
+FAILURE_KEYS = {"boto3_version", "botocore_version", "changed", "error", "failed", "msg"}
+
+
+def test_failures_carry_amazon_aws_fields(runner: PlaybookRunner) -> None:
+    """failed_when on error.code works on both paths (404, validation, timeout, argument spec)."""
+    run = runner.run("failure_fields.yml", verbosity=3)
+    assert run.rc == 0, run.describe()
+    assert "failed=0" in run.proc.stdout and "ignored=1" in run.proc.stdout, run.describe()
+    run.assert_ran(runner.execution)
+    failures = run.registered("failures.json")
+    for name in ("not_found", "invalid", "timed_out", "unsupported"):
+        assert set(failures[name]["error"]) == {"code", "message"}, name
+        assert set(failures[name]) >= FAILURE_KEYS, (name, sorted(failures[name]))
+    assert set(failures["not_found"]["response_metadata"]) == {"http_status_code", "request_id"}
+    # error.message is the collection's own hint, not AWS's message (which the endpoint sends).
+    assert "Function not found" not in json.dumps(failures)
+    run.assert_no_leak()

@@ -65,11 +65,18 @@ import os
 import sys
 
 from ansible import constants as C
-from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 from ansible.utils.vars import merge_hash
-from ansible_collections.ephemeral.aws.plugins.module_utils.common import OPTIONS
+from ansible_collections.ephemeral.aws.plugins.module_utils.common import (
+    MODULE_FAILURE,
+    OPTIONS,
+    UNEXPECTED_ERROR,
+    failure_fields,
+)
+from ansible_collections.ephemeral.aws.plugins.module_utils.lambda_invocation_core.errors import (
+    ValidationError,
+)
 from ansible_collections.ephemeral.aws.plugins.module_utils.result_transport import OUTPUTS_KEY, decode
 
 display = Display()
@@ -92,6 +99,12 @@ ALIAS_CONFLICT = (
     "aliases of one option); the function was not invoked. Set only one of them."
 )
 UNDECODABLE = MODULE + ": the module's outputs could not be decoded ({reason})"
+# error.message of a failure that is not the module's own (its code is MODULE_FAILURE).
+MODULE_FAILURE_HINT = (
+    "the module returned no result of this collection (see msg: it may not have run, or the "
+    "interpreter failed); the function may have run"
+)
+UNEXPECTED_HINT = "an unexpected error in the controller's process; the function may have run"
 
 
 class ActionModule(ActionBase):
@@ -103,14 +116,12 @@ class ActionModule(ActionBase):
     def run(self, tmp=None, task_vars=None):
         if self._task.async_val:
             # Before anything runs; nothing secret is in this result, so it is left visible.
-            raise AnsibleActionFail(
-                ASYNC_REFUSED.format(async_val=self._task.async_val, poll=self._task.poll)
-            )
+            return _refused(ASYNC_REFUSED.format(async_val=self._task.async_val, poll=self._task.poll))
         conflict = alias_conflict(self._task.args)
         if conflict:
             # Before anything runs, like async; the message names options, no value, so it is
             # left visible.
-            return dict(failed=True, changed=False, msg=conflict)
+            return _refused(conflict)
         task_vars = task_vars or {}
         self._task.no_log = True
         result = super().run(tmp, task_vars)
@@ -129,6 +140,9 @@ class ActionModule(ActionBase):
             finally:
                 self._remove_tmp_path(self._connection._shell.tmpdir)
             result = _with_outputs_decoded(result)
+            if result.get("failed") and "error" not in result:
+                # Not the module's own failure: its boto3 and botocore are not known here.
+                result.update(failure_fields(MODULE_FAILURE, MODULE_FAILURE_HINT, versions=(None, None)))
         result["_ansible_no_log"] = True
         return result
 
@@ -173,15 +187,30 @@ class ActionModule(ActionBase):
                 msg = validation.errors.msg
                 if isinstance(validation.errors[0], UnsupportedError):
                     msg = f"Unsupported parameters for ({MODULE}) module: {msg}"
-                return dict(failed=True, changed=False, msg=msg)
+                return dict(
+                    failed=True,
+                    changed=False,
+                    msg=msg,
+                    **failure_fields(ValidationError.code, module.ARGUMENT_SPEC_HINT),
+                )
             try:
                 outcome = module.execute(validation.validated_parameters, bool(self._task.check_mode))
             except Exception as exc:  # pylint: disable=broad-exception-caught
                 # Only the kind: a third-party message could quote a payload or a credential.
-                return dict(failed=True, changed=False, msg=UNEXPECTED.format(kind=type(exc).__name__))
+                return dict(
+                    failed=True,
+                    changed=False,
+                    msg=UNEXPECTED.format(kind=type(exc).__name__),
+                    **failure_fields(UNEXPECTED_ERROR, UNEXPECTED_HINT),
+                )
         if not outcome.pop("failed", False):
             return outcome
         return dict(outcome, failed=True)
+
+
+def _refused(msg):
+    """A failure before anything ran (a task keyword or options the module refuses)."""
+    return dict(failed=True, changed=False, msg=msg, **failure_fields(ValidationError.code, msg))
 
 
 def alias_conflict(args):
@@ -271,6 +300,11 @@ def _with_outputs_decoded(result):
     try:
         outputs = InvocationResult(**decode(encoded)).as_dict(derived=True)
     except (ValueError, TypeError) as exc:
-        return dict(result, failed=True, msg=UNDECODABLE.format(reason=type(exc).__name__))
+        return dict(
+            result,
+            failed=True,
+            msg=UNDECODABLE.format(reason=type(exc).__name__),
+            **failure_fields(MODULE_FAILURE, MODULE_FAILURE_HINT, versions=(None, None)),
+        )
     result.update(outputs)
     return result

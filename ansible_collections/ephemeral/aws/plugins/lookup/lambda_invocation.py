@@ -22,6 +22,14 @@ description:
   - Inputs are validated before any request is sent; the request is never sent twice after it
     may have reached the function (read timeout, connection dropped, 5xx), and is retried with
     jittered backoff only when Lambda answered that it did not run the function.
+  - A failed lookup's message starts with C(error code <code>:), where the code is that of
+    the module's RV(ephemeral.aws.lambda_invocation#module:error.code) (AWS's code where AWS
+    answered, otherwise this collection's own, for example V(ValidationError),
+    V(EndpointUnreachable), V(InvocationTimeout)), or V(ResultNotJson) for
+    O(result_format=json) with a result that is not JSON. A playbook sees only that message
+    (a lookup's failure carries no other fields); Python callers find the module's failure fields
+    as attributes of the raised error (C(error), C(response_metadata), C(boto3_version),
+    C(botocore_version)).
   - Error messages and warnings of this plugin never contain the payload, the client context,
     the result or the logs. The value it returns is not hidden by Ansible, so set C(no_log=true)
     on every task that uses it.
@@ -133,11 +141,14 @@ from ansible.plugins.lookup import LookupBase
 from ansible_collections.ephemeral.aws.plugins.module_utils.common import (
     PLUGIN_VARIABLES,
     connection_settings,
+    error_fields,
+    failure_fields,
     invocation_arguments,
 )
 from ansible_collections.ephemeral.aws.plugins.module_utils.lambda_invocation_core.errors import (
     FunctionError,
     LambdaInvocationError,
+    MissingDependencyError,
 )
 from ansible_collections.ephemeral.aws.plugins.module_utils.lambda_invocation_core.invoke import invoke
 
@@ -151,6 +162,23 @@ def function_error_message(exc):
         "A failed lookup returns no result; set fail_on_function_error=false to receive the "
         "function's error document as the result"
     )
+
+
+# The lookup's own code for result_format=json with a result that is not JSON.
+RESULT_NOT_JSON = "ResultNotJson"
+
+
+class LambdaInvocationLookupError(AnsibleLookupError):
+    """A failed lookup. Its message starts with ``error code <code>:``; the failure fields of
+    the module (``error``, ``response_metadata``, ``boto3_version``, ``botocore_version``) are
+    attributes, for Python callers: a playbook sees only the message."""
+
+    def __init__(self, message, fields):
+        super().__init__(f"error code {fields['error']['code']}: {message}")
+        self.error = fields["error"]
+        self.response_metadata = fields.get("response_metadata")
+        self.boto3_version = fields["boto3_version"]
+        self.botocore_version = fields["botocore_version"]
 
 
 class LookupModule(LookupBase):
@@ -167,7 +195,7 @@ class LookupModule(LookupBase):
         try:
             connection = connection_settings(options)
         except LambdaInvocationError as exc:
-            raise AnsibleLookupError(str(exc)) from None
+            raise LambdaInvocationLookupError(str(exc), error_fields(exc)) from None
         values = []
         for term in terms:
             try:
@@ -178,18 +206,24 @@ class LookupModule(LookupBase):
                     **invocation_arguments(options),
                 )
             except ImportError:  # MissingDependencyError, or botocore missing
-                raise AnsibleLookupError(missing_required_lib("boto3")) from None
+                message = missing_required_lib("boto3")
+                raise LambdaInvocationLookupError(
+                    message, failure_fields(MissingDependencyError.code, message)
+                ) from None
             except FunctionError as exc:
                 # The core's message points at the result, which a failed lookup does not return.
-                raise AnsibleLookupError(function_error_message(exc)) from None
+                raise LambdaInvocationLookupError(function_error_message(exc), error_fields(exc)) from None
             except LambdaInvocationError as exc:
-                raise AnsibleLookupError(str(exc)) from None
+                raise LambdaInvocationLookupError(str(exc), error_fields(exc)) from None
             if result_format == "full":
                 values.append(result.as_dict(derived=True))
             elif result_format == "json":
                 if not result.result_is_json:
-                    raise AnsibleLookupError(
+                    message = (
                         f"the result of {term} is not JSON; use result_format=text to receive it as text"
+                    )
+                    raise LambdaInvocationLookupError(
+                        message, failure_fields(RESULT_NOT_JSON, message, http_status=result.status_code)
                     )
                 values.append(result.result_json)
             else:

@@ -39,7 +39,11 @@ from ansible_collections.ephemeral.aws.plugins.module_utils.lambda_invocation_co
     ConnectionSettings,
 )
 from ansible_collections.ephemeral.aws.plugins.module_utils.lambda_invocation_core.errors import (
+    LambdaInvocationError,
     ValidationError,
+)
+from ansible_collections.ephemeral.aws.plugins.module_utils.lambda_invocation_core.model_support import (
+    sdk_versions,
 )
 
 # Where an option's value goes.
@@ -231,3 +235,32 @@ def connection_settings(options: dict[str, Any]) -> ConnectionSettings:
 def invocation_arguments(options: dict[str, Any]) -> dict[str, Any]:
     """Keyword arguments for the core's build_request() from option values."""
     return {keyword: options.get(option) for option, keyword in INVOCATION_OPTIONS.items()}
+
+
+# The failure fields of amazon.aws's fail_json_aws: ``error: {code, message}``,
+# ``response_metadata: {http_status_code, request_id}`` (where AWS answered), ``boto3_version``
+# and ``botocore_version``. The code is AWS's where AWS answered, otherwise one of the core's
+# own (the ``code`` of its error classes, ERROR_CODES in lambda_invocation_core/errors.py) or
+# one of these two, for failures that are not the core's. The message is the collection's own
+# hint, never AWS's message (it can quote the request).
+MODULE_FAILURE = "ModuleFailure"  # the module returned no result of ours (crash, bad interpreter)
+UNEXPECTED_ERROR = "UnexpectedError"  # an exception the core did not type, in the controller's process
+PLUGIN_ERROR_CODES = (MODULE_FAILURE, UNEXPECTED_ERROR)
+
+
+def failure_fields(code, message, http_status=None, request_id=None, versions=None):
+    """The amazon.aws failure fields. ``versions`` (boto3, botocore) defaults to this process's."""
+    boto3_version, botocore_version = sdk_versions() if versions is None else versions
+    fields: dict[str, Any] = {
+        "error": {"code": code, "message": message},
+        "boto3_version": boto3_version,
+        "botocore_version": botocore_version,
+    }
+    if http_status is not None or request_id is not None:
+        fields["response_metadata"] = {"http_status_code": http_status, "request_id": request_id}
+    return fields
+
+
+def error_fields(exc: LambdaInvocationError) -> dict[str, Any]:
+    """The amazon.aws failure fields of one of the core's errors."""
+    return failure_fields(exc.code, exc.hint, exc.http_status, exc.request_id)

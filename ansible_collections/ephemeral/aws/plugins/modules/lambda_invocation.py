@@ -241,17 +241,92 @@ status_code:
   returned: when the request reached the function
   type: int
   sample: 200
+error:
+  description:
+    - Why the task failed, in the shape of C(amazon.aws) modules' failures, so that
+      C(failed_when) and C(until) can test RV(error.code) on both paths of the action plugin.
+  returned: when the task failed
+  type: dict
+  version_added: 0.2.0
+  contains:
+    code:
+      description:
+        - Where AWS answered, AWS's error code (for example V(ResourceNotFoundException),
+          V(AccessDeniedException), or V(TooManyRequestsException) when the retries ran out;
+          V(UnknownError) when the answer had none). V(FunctionError) when the function ran and
+          failed with O(fail_on_function_error=true).
+        - Where AWS did not answer, one of this collection's own codes.
+          V(ValidationError) (an option broke a rule, or the task's options or keywords are
+          refused; nothing was sent),
+          V(BotocoreTooOld) (the installed botocore lacks a parameter the request uses),
+          V(MissingDependency) (boto3 or botocore is not installed),
+          V(CredentialsError) (no usable credentials, or an unknown profile),
+          V(AccountNotAllowed) (refused by the account rules before sending),
+          V(EndpointUnreachable) (the request was not delivered),
+          V(InvocationTimeout) (no answer within O(read_timeout); the function may still be running),
+          V(ConnectionLost) (the connection broke after the request was sent; the function may have run),
+          V(InvocationUncertain) (another failure after the request may have reached the function),
+          V(SdkError) (botocore failed in another way),
+          V(InvocationFailed) (any other failure of the invocation),
+          V(UnexpectedError) (an unexpected exception in the controller's process; the function may have run),
+          V(ModuleFailure) (the module returned no result of this collection, for example when the
+          interpreter failed; see C(msg)).
+      type: str
+      sample: ResourceNotFoundException
+    message:
+      description:
+        - This collection's own explanation. It never quotes AWS's error message, which can echo
+          parts of the request.
+      type: str
+      sample: >-
+        function my-function with qualifier $LATEST was not found; the function or qualifier
+        does not exist in this region and account; check function_name, qualifier and region
+response_metadata:
+  description:
+    - The HTTP status and request id of AWS's answer, as in C(amazon.aws) modules' failures.
+  returned: when the task failed and AWS answered (an AWS error, or a function error)
+  type: dict
+  version_added: 0.2.0
+  contains:
+    http_status_code:
+      description: The HTTP status of the answer.
+      type: int
+      sample: 404
+    request_id:
+      description: The request id to quote to AWS support (V(null) when the answer had none).
+      type: str
+      sample: 5ec0a3e6-0c9a-4a4f-9d8e-1c0f1c3b2a10
+boto3_version:
+  description:
+    - The boto3 version of the Python that ran the module (V(null) when not installed, and with
+      RV(error.code=ModuleFailure)).
+  returned: when the task failed
+  type: str
+  sample: 1.42.0
+  version_added: 0.2.0
+botocore_version:
+  description:
+    - The botocore version of the Python that ran the module (V(null) when not installed, and
+      with RV(error.code=ModuleFailure)).
+  returned: when the task failed
+  type: str
+  sample: 1.42.0
+  version_added: 0.2.0
 """
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible_collections.ephemeral.aws.plugins.module_utils.common import (
     argument_spec,
     connection_settings,
+    error_fields,
+    failure_fields,
     invocation_arguments,
 )
 from ansible_collections.ephemeral.aws.plugins.module_utils.lambda_invocation_core.errors import (
     FunctionError,
     LambdaInvocationError,
+    MissingDependencyError,
+    ValidationError,
 )
 from ansible_collections.ephemeral.aws.plugins.module_utils.lambda_invocation_core.invoke import send
 from ansible_collections.ephemeral.aws.plugins.module_utils.lambda_invocation_core.validation import (
@@ -263,6 +338,9 @@ from ansible_collections.ephemeral.aws.plugins.module_utils.result_transport imp
 # part of the module's start-up, and nothing needs it before the inputs are validated.
 # The core's MissingDependencyError (an ImportError) becomes missing_required_lib("boto3").
 
+
+MISSING_BOTO3 = "boto3 and botocore must be installed for the Python that runs the module"
+ARGUMENT_SPEC_HINT = "the task's options do not match the module's options (see msg); nothing was sent"
 
 # The core's raw outputs (InvocationResult.as_dict()); the action plugin derives the others.
 OUTPUT_KEYS = ("result", "executed_version", "function_error", "log_result", "status_code")
@@ -280,7 +358,7 @@ def execute(params, check_mode, derived=True):
         connection = connection_settings(params)
         request = build_request(params["function_name"], **invocation_arguments(params))
     except LambdaInvocationError as exc:
-        return dict(failed=True, changed=False, msg=str(exc))
+        return dict(failed=True, changed=False, msg=str(exc), **error_fields(exc))
     try:
         result = send(
             request,
@@ -290,11 +368,22 @@ def execute(params, check_mode, derived=True):
         )
     except FunctionError as exc:
         # The function ran: its outputs are returned with the failure.
-        return dict(failed=True, changed=True, msg=str(exc), **exc.result.as_dict(derived=derived))
+        return dict(
+            failed=True,
+            changed=True,
+            msg=str(exc),
+            **error_fields(exc),
+            **exc.result.as_dict(derived=derived),
+        )
     except ImportError:  # MissingDependencyError, or botocore missing
-        return dict(failed=True, changed=False, msg=missing_required_lib("boto3"))
+        return dict(
+            failed=True,
+            changed=False,
+            msg=missing_required_lib("boto3"),
+            **failure_fields(MissingDependencyError.code, MISSING_BOTO3),
+        )
     except LambdaInvocationError as exc:
-        return dict(failed=True, changed=False, msg=str(exc))
+        return dict(failed=True, changed=False, msg=str(exc), **error_fields(exc))
     return dict(changed=True, **result.as_dict(derived=derived))
 
 
@@ -311,8 +400,17 @@ def hand_over(outcome, no_log_values):
     return outcome
 
 
+class _Module(AnsibleModule):
+    """AnsibleModule whose own failures (the argument spec's) carry the failure fields too."""
+
+    def fail_json(self, msg, **kwargs):
+        if "error" not in kwargs:
+            kwargs.update(failure_fields(ValidationError.code, ARGUMENT_SPEC_HINT))
+        super().fail_json(msg=msg, **kwargs)
+
+
 def main():
-    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
+    module = _Module(argument_spec=argument_spec(), supports_check_mode=True)
     outcome = hand_over(execute(module.params, module.check_mode, derived=False), module.no_log_values)
     if outcome.pop("failed", False):
         module.fail_json(**outcome)

@@ -11,6 +11,7 @@ loaded model first and names the field and the boto3 release that brought it.
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 from .errors import BotocoreTooOldError
@@ -33,13 +34,17 @@ def require_model_support(client: Any, kwargs: dict[str, Any]) -> None:
             raise BotocoreTooOldError(field, minimum, installed_versions())
 
 
+def sdk_versions() -> tuple[str | None, str | None]:
+    """The versions of boto3 and botocore this process imports (None for one not installed)."""
+    versions: list[str | None] = []
+    for name in ("boto3", "botocore"):
+        try:
+            versions.append(str(importlib.import_module(name).__version__))
+        except ImportError:
+            versions.append(None)
+    return versions[0], versions[1]
+
+
 def installed_versions() -> str:
-    import botocore
-
-    try:
-        import boto3
-
-        boto3_version = boto3.__version__
-    except ImportError:  # pragma: no cover - the client was built with boto3
-        boto3_version = "unknown"
-    return f"boto3 {boto3_version} (botocore {botocore.__version__})"
+    boto3_version, botocore_version = sdk_versions()
+    return f"boto3 {boto3_version or 'unknown'} (botocore {botocore_version})"

@@ -103,5 +103,7 @@ def result_from_response(response: Any, function_name: str, fail_on_function_err
             result.function_error,
             result.error_type,
             result,
+            http_status=result.status_code,
+            request_id=(response.get("ResponseMetadata") or {}).get("RequestId") or None,
         )
     return result

@@ -8,7 +8,6 @@ import sys
 from unittest import mock
 
 import pytest
-from ansible.errors import AnsibleActionFail
 from ansible_collections.ephemeral.aws.plugins.action.lambda_invocation import (
     ActionModule,
     _with_outputs_decoded,
@@ -106,10 +105,10 @@ def test_async_is_refused_because_async_status_would_print_the_result(poll):
     with (
         mock.patch.object(action, "_execute_module") as execute,
         mock.patch.object(action, "_remove_tmp_path") as remove_tmp,
-        pytest.raises(AnsibleActionFail) as info,
     ):
-        action.run(task_vars={})
-    message = str(info.value)
+        result = action.run(task_vars={})
+    message = result["msg"]
+    assert result["failed"] is True and result["error"] == {"code": "ValidationError", "message": message}
     assert message.startswith("ephemeral.aws.lambda_invocation does not support async")
     assert f"async: 30, poll: {poll}" in message
     assert "was not invoked" in message and "async_status" in message
@@ -256,6 +255,8 @@ def test_in_process_argument_errors_fail_without_invoking(monkeypatch, args, mes
     result = run_in_process(action, task)
     assert result["failed"] is True and result["_ansible_no_log"] is True
     assert message in result["msg"]
+    assert result["error"] == {"code": "ValidationError", "message": module.ARGUMENT_SPEC_HINT}
+    assert result["boto3_version"] and result["botocore_version"]
 
 
 def test_in_process_unexpected_error_names_only_its_kind(monkeypatch):
@@ -264,6 +265,7 @@ def test_in_process_unexpected_error_names_only_its_kind(monkeypatch):
     result = run_in_process(action, task)
     assert result["failed"] is True
     assert "KeyError" in result["msg"] and MARKER not in result["msg"]
+    assert result["error"]["code"] == "UnexpectedError" and MARKER not in str(result["error"])
 
 
 def test_module_outputs_are_decoded_into_the_registered_result():
@@ -290,6 +292,32 @@ def test_altered_outputs_fail_with_a_message_naming_no_value():
     returned = {"changed": True, OUTPUTS_KEY: encode({"result": MARKER}, set())[:-1] + "********"}
     result = _with_outputs_decoded(returned)
     assert result["failed"] is True and MARKER not in result["msg"]
+    assert result["error"]["code"] == "ModuleFailure"
+
+
+def test_a_module_failure_without_fields_gets_them():
+    # For example "Module result deserialization failed" (the interpreter did not run the module).
+    action, _task = make_action()
+    with (
+        mock.patch.object(action, "_execute_module", return_value={"failed": True, "msg": "MODULE FAILURE"}),
+        mock.patch.object(action, "_remove_tmp_path"),
+    ):
+        result = action.run(task_vars={})
+    assert result["error"]["code"] == "ModuleFailure" and result["msg"] == "MODULE FAILURE"
+    # The module's boto3 is not known on the controller.
+    assert result["boto3_version"] is None and result["botocore_version"] is None
+    assert "response_metadata" not in result
+
+
+def test_the_modules_own_failure_fields_are_kept():
+    action, _task = make_action()
+    fields = {"error": {"code": "ResourceNotFoundException", "message": "hint"}, "boto3_version": "1.0"}
+    with (
+        mock.patch.object(action, "_execute_module", return_value=dict(failed=True, msg="m", **fields)),
+        mock.patch.object(action, "_remove_tmp_path"),
+    ):
+        result = action.run(task_vars={})
+    assert result["error"] == fields["error"] and result["boto3_version"] == "1.0"
 
 
 def test_client_cache_follows_the_task_environment(monkeypatch):
@@ -352,6 +380,7 @@ def test_aliases_set_to_different_values_fail_before_anything_runs(
     assert result["failed"] is True
     assert f"{first} and {second}" in result["msg"]
     assert "not invoked" in result["msg"]
+    assert result["error"] == {"code": "ValidationError", "message": result["msg"]}
     for value in args.values():
         if isinstance(value, str):
             assert value not in result["msg"]

@@ -143,10 +143,12 @@ def test_role_validation_and_sts_errors_are_secret_free(lookup):
             external_id="ext-" + MARKER,
             outcome=error,
         )
-    assert (
-        str(info.value)
-        == "AssumeRole failed with AccessDenied (HTTP 403, request id sts-1): check the trust policy"
+    assert str(info.value) == (
+        "error code AccessDenied: AssumeRole failed with AccessDenied (HTTP 403, request id sts-1): "
+        "check the trust policy"
     )
+    assert info.value.error == {"code": "AccessDenied", "message": "check the trust policy"}
+    assert info.value.response_metadata == {"http_status_code": 403, "request_id": "sts-1"}
 
 
 def test_function_error_fails_with_the_safe_message(lookup):
@@ -156,6 +158,7 @@ def test_function_error_fails_with_the_safe_message(lookup):
         run(lookup, ["f"], payload={}, outcome=error)
     assert MARKER not in str(info.value)
     assert str(info.value) == (
+        "error code FunctionError: "
         "Lambda function f (version 7) failed: function error Unhandled, error type KeyError. "
         "A failed lookup returns no result; set fail_on_function_error=false to receive the "
         "function's error document as the result"
@@ -171,13 +174,38 @@ def test_validation_errors_from_the_real_core(lookup):
     assert MARKER not in str(info.value)
     with pytest.raises(AnsibleLookupError, match="profile: cannot be combined"):
         lookup.run(["f"], variables={}, payload={}, profile="p", access_key="AKIDEXAMPLE", secret_key="x1")
-    with pytest.raises(AnsibleLookupError, match="function_name: must be"):
+    expected = r"^error code ValidationError: function_name: must be"
+    with pytest.raises(AnsibleLookupError, match=expected) as info:
         lookup.run(["not a name"], variables={}, payload={})
+    assert info.value.error["code"] == "ValidationError" and info.value.response_metadata is None
+    assert info.value.boto3_version and info.value.botocore_version
 
 
 def test_missing_boto3(lookup):
     with pytest.raises(AnsibleLookupError, match=r"Failed to import the required Python library \(boto3\)"):
         run(lookup, ["f"], payload={}, outcome=core.MissingDependencyError("boto3 is required"))
+
+
+@pytest.mark.parametrize(
+    ("error", "code"),
+    [
+        (core.AwsError("ResourceNotFoundException", 404, "req-1", "not found"), "ResourceNotFoundException"),
+        (core.InvocationTimeoutError("no response"), "InvocationTimeout"),
+        (core.EndpointUnreachableError("could not connect"), "EndpointUnreachable"),
+    ],
+)
+def test_failures_name_their_code_and_carry_the_fields(lookup, error, code):
+    with pytest.raises(AnsibleLookupError) as info:
+        run(lookup, ["f"], payload={}, outcome=error)
+    assert str(info.value) == f"error code {code}: {error}"
+    assert info.value.error == {"code": code, "message": error.hint}
+    metadata = {"http_status_code": 404, "request_id": "req-1"} if error.http_status else None
+    assert info.value.response_metadata == metadata
+
+
+def test_json_format_failure_has_its_own_code(lookup):
+    with pytest.raises(AnsibleLookupError, match=r"^error code ResultNotJson: the result of f is not JSON"):
+        run(lookup, ["f"], payload={}, result_format="json", outcome=result("not json"))
 
 
 def test_env_and_vars(lookup, monkeypatch):

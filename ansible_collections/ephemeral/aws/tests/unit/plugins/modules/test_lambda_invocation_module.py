@@ -219,6 +219,7 @@ def test_function_error_fails_with_safe_message_and_keeps_outputs():
     assert MARKER not in outcome["msg"]
     assert outcome["function_error"] == "Unhandled"
     assert MARKER in outcome["result"]
+    assert outcome["error"] == {"code": "FunctionError", "message": str(error)}
 
 
 def test_function_error_tolerated_when_asked():
@@ -267,6 +268,9 @@ def test_bad_options_fail_before_any_request_with_the_core_message(args, message
     assert outcome["failed"] is True
     assert outcome["msg"].startswith(message), outcome["msg"]
     assert MARKER not in outcome["msg"]
+    assert outcome["error"] == {"code": "ValidationError", "message": outcome["msg"]}
+    assert "response_metadata" not in outcome
+    assert outcome["boto3_version"] and outcome["botocore_version"]
     send.assert_not_called()
 
 
@@ -274,6 +278,8 @@ def test_missing_required_options_are_reported_by_ansible():
     outcome, send = run_module({"function_name": "f"})
     assert outcome["failed"] is True
     assert "payload" in outcome["msg"]
+    # Ansible's own argument spec failure carries the fields too, with the collection's hint.
+    assert outcome["error"] == {"code": "ValidationError", "message": lambda_invocation.ARGUMENT_SPEC_HINT}
     send.assert_not_called()
 
 
@@ -290,24 +296,45 @@ def test_boto3_missing(monkeypatch):
 def test_boto3_missing_reported_by_the_core():
     outcome, _send = run_module(BASE, send=core.MissingDependencyError("boto3 is required"))
     assert "Failed to import the required Python library (boto3)" in outcome["msg"]
+    assert outcome["error"]["code"] == "MissingDependency"
 
 
 @pytest.mark.parametrize(
-    "error",
+    ("error", "code", "metadata"),
     [
-        core.AwsError("ResourceNotFoundException", 404, "req-1", "function not found"),
-        core.ThrottledError("TooManyRequestsException", 429, "req-2", "throttled.", 5),
-        core.InvocationTimeoutError("no response within the read timeout"),
-        core.ConnectionLostError("the connection closed"),
-        core.EndpointUnreachableError("could not connect"),
-        core.CredentialsError("no usable AWS credentials"),
+        (
+            core.AwsError("ResourceNotFoundException", 404, "req-1", "function not found"),
+            "ResourceNotFoundException",
+            {"http_status_code": 404, "request_id": "req-1"},
+        ),
+        (
+            core.ThrottledError("TooManyRequestsException", 429, "req-2", "throttled.", 5),
+            "TooManyRequestsException",
+            {"http_status_code": 429, "request_id": "req-2"},
+        ),
+        (core.InvocationTimeoutError("no response within the read timeout"), "InvocationTimeout", None),
+        (core.ConnectionLostError("the connection closed"), "ConnectionLost", None),
+        (core.InvocationUncertainError("the answer could not be parsed"), "InvocationUncertain", None),
+        (core.EndpointUnreachableError("could not connect"), "EndpointUnreachable", None),
+        (core.CredentialsError("no usable AWS credentials"), "CredentialsError", None),
+        (core.AccountNotAllowedError("123456789012", "is forbidden"), "AccountNotAllowed", None),
+        (core.SdkError("botocore failed with X", "X"), "SdkError", None),
     ],
 )
-def test_aws_and_transport_errors_fail_with_the_core_message(error):
+def test_aws_and_transport_errors_fail_with_the_core_message_and_amazon_aws_fields(error, code, metadata):
     outcome, _send = run_module(BASE, send=error)
     assert outcome["failed"] is True
     assert outcome["msg"] == str(error)
     assert "result" not in outcome
+    assert outcome["error"]["code"] == code
+    # The hint of AwsError (the core's own words), never AWS's message.
+    assert outcome["error"]["message"] == (error.hint if metadata else str(error))
+    assert outcome.get("response_metadata") == metadata
+    import boto3
+    import botocore
+
+    versions = (outcome["boto3_version"], outcome["botocore_version"])
+    assert versions == (boto3.__version__, botocore.__version__)
 
 
 def test_environment_fallbacks(monkeypatch):
