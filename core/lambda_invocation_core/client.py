@@ -26,8 +26,10 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__
 from .account_policy import fetch_caller_account
 from .assume_role import assumed_role_session
+from .botocore_config import config_settings
 from .errors import CredentialsError, LambdaInvocationError, MissingDependencyError, ValidationError
 from .keepalive import apply_keepalive
+from .model_support import installed_versions
 from .settings import (
     DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_MAX_ATTEMPTS,
@@ -197,15 +199,13 @@ def _create_connection(settings: ConnectionSettings) -> Connection:
             botocore_session=botocore_session,
             profile_name=settings.profile,
         )
-        config = Config(
-            read_timeout=settings.read_timeout,
-            connect_timeout=settings.connect_timeout,
-            retries={"mode": "standard", "total_max_attempts": 1},
-            # SO_KEEPALIVE; keepalive.py adds the timers that make probes beat a NAT's idle limit.
-            tcp_keepalive=True,
-            user_agent_extra=USER_AGENT_EXTRA,
-            proxies=_proxies(settings),
-        )
+        arguments = _config_arguments(settings)
+        try:
+            config = Config(**arguments)
+        except TypeError:  # a setting this botocore's Config does not know yet
+            raise ValidationError(
+                "botocore_config", f"has a setting the installed {installed_versions()} does not know"
+            ) from None
         if settings.role_arn:
             session = assumed_role_session(
                 session, settings, settings.role_arn, config, _botocore_session(settings)
@@ -216,7 +216,8 @@ def _create_connection(settings: ConnectionSettings) -> Connection:
             verify=settings.verify,
             config=config,
         )
-        apply_keepalive(client)
+        if arguments["tcp_keepalive"]:
+            apply_keepalive(client)
     except ProfileNotFound as exc:
         raise CredentialsError(
             f"AWS profile '{exc.kwargs.get('profile')}' was not found in the AWS config or credentials files"
@@ -250,8 +251,25 @@ def _botocore_session(settings: ConnectionSettings) -> Any:
     return session
 
 
-def _proxies(settings: ConnectionSettings) -> dict[str, str] | None:
-    proxies = {
-        scheme: url for scheme, url in (("http", settings.http_proxy), ("https", settings.https_proxy)) if url
+def _config_arguments(settings: ConnectionSettings) -> dict[str, Any]:
+    """botocore Config's arguments: the caller's extra settings under the core's own."""
+    extra = config_settings(settings.botocore_config)
+    user_agent_extra = " ".join(filter(None, (USER_AGENT_EXTRA, extra.pop("user_agent_extra", None))))
+    return {
+        # SO_KEEPALIVE; keepalive.py adds the timers that make probes beat a NAT's idle limit.
+        "tcp_keepalive": True,
+        **extra,
+        "read_timeout": settings.read_timeout,
+        "connect_timeout": settings.connect_timeout,
+        "retries": {"mode": "standard", "total_max_attempts": 1},
+        "user_agent_extra": user_agent_extra,
+        "proxies": _proxies(settings, extra.get("proxies")),
     }
+
+
+def _proxies(settings: ConnectionSettings, extra: object = None) -> dict[str, str] | None:
+    proxies = dict(extra) if isinstance(extra, dict) else {}
+    for scheme, url in (("http", settings.http_proxy), ("https", settings.https_proxy)):
+        if url:
+            proxies[scheme] = url
     return proxies or None

@@ -6,9 +6,12 @@ Every rule names the field it checks; nothing here talks to AWS.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
 
+from .botocore_config import normalize_botocore_config
 from .errors import ValidationError
 
 # Lambda runs a function for at most 900 s; the margin covers queueing and cold start.
@@ -55,6 +58,9 @@ class ConnectionSettings:
     # checked before the Invoke request is sent. An empty sequence means not set.
     allowed_account_ids: tuple[str, ...] | None = None
     forbidden_account_ids: tuple[str, ...] | None = None
+    # More botocore Config settings (a mapping), as botocore_config.py allows; kept as sorted
+    # (name, JSON text) pairs. Hidden from repr(): proxies may carry a password.
+    botocore_config: Mapping[str, Any] | tuple[tuple[str, str], ...] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if self.profile and (self.access_key or self.secret_key or self.session_token):
@@ -82,6 +88,9 @@ class ConnectionSettings:
         _require_path("shared_config_file", self.shared_config_file)
         self._validate_accounts()
         self._validate_role()
+        object.__setattr__(
+            self, "botocore_config", normalize_botocore_config("botocore_config", self.botocore_config)
+        )
 
     def _validate_accounts(self) -> None:
         for name in ACCOUNT_ID_FIELDS:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playbook_support import ACCESS_KEY, EXECUTIONS, FUNCTION_OWN_SECRET, SECRET_KEY, PlaybookRunner
+from playbook_support import ACCESS_KEY, EXECUTIONS, FUNCTION_OWN_SECRET, ROOT, SECRET_KEY, PlaybookRunner
 
 from tests.support.recording_lambda import RecordingLambda
 
@@ -306,4 +306,33 @@ def test_failures_carry_amazon_aws_fields(runner: PlaybookRunner) -> None:
     assert set(failures["not_found"]["response_metadata"]) == {"http_status_code", "request_id"}
     # error.message is the collection's own hint, not AWS's message (which the endpoint sends).
     assert "Function not found" not in json.dumps(failures)
+    run.assert_no_leak()
+
+
+def test_option_habits_of_amazon_aws_users(
+    runner: PlaybookRunner, recording_endpoint: RecordingLambda
+) -> None:
+    """module_defaults groups, debug_botocore_endpoint_logs, aws_config and log_type.
+
+    amazon.aws is not installed here: ansible-core needs its meta/runtime.yml to resolve
+    group/amazon.aws.aws, so a stand-in declares that group as amazon.aws does (its modules only).
+    """
+    stand_in = runner.tmp / "collections/ansible_collections/amazon/aws/meta"
+    stand_in.mkdir(parents=True)
+    (stand_in / "runtime.yml").write_text(
+        "requires_ansible: '>=2.17.0'\naction_groups:\n  aws:\n    - lambda_execute\n    - lambda_info\n"
+    )
+    run = runner.run(
+        "option_habits.yml",
+        verbosity=3,
+        extra_vars={"recording_url": recording_endpoint.url},
+        env={"ANSIBLE_COLLECTIONS_PATH": f"{ROOT}:{runner.tmp / 'collections'}"},
+    )
+    assert run.rc == 0, run.describe()
+    assert "failed=0" in run.proc.stdout, run.describe()
+    run.assert_ran(runner.execution)
+    (seen,) = recording_endpoint.invokes("habits-user-agent")
+    assert seen.user_agent is not None
+    assert "ephemeral-lambda-invocation/" in seen.user_agent
+    assert f"habits/{run.markers['payload_marker'][-8:]}" in seen.user_agent
     run.assert_no_leak()

@@ -48,6 +48,7 @@ class SeenRequest:
     tenant_id: str | None
     # The candidate secret key whose signature matches, or None when none does.
     secret_key: str | None
+    user_agent: str | None = None
 
 
 def _hmac(key: bytes, message: str) -> bytes:
@@ -161,6 +162,7 @@ class RecordingLambda(LoopbackServer):
                         security_token=self.headers.get("X-Amz-Security-Token"),
                         tenant_id=self.headers.get("X-Amz-Tenant-Id"),
                         secret_key=recorder._signer(auth, path, query, headers, body) if auth else None,
+                        user_agent=self.headers.get("User-Agent"),
                     )
                 )
                 if invoke and auth:

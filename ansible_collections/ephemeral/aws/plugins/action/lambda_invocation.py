@@ -73,6 +73,7 @@ from ansible_collections.ephemeral.aws.plugins.module_utils.common import (
     OPTIONS,
     UNEXPECTED_ERROR,
     failure_fields,
+    with_choices_cased,
 )
 from ansible_collections.ephemeral.aws.plugins.module_utils.lambda_invocation_core.errors import (
     ValidationError,
@@ -123,6 +124,8 @@ class ActionModule(ActionBase):
             # left visible.
             return _refused(conflict)
         task_vars = task_vars or {}
+        # Before the argument spec's choices check, on both paths.
+        self._task.args = with_choices_cased(self._task.args)
         self._task.no_log = True
         result = super().run(tmp, task_vars)
         del tmp  # tmp no longer has any effect

@@ -88,11 +88,25 @@ options:
     description:
       - A dictionary of botocore configuration settings
         (U(https://botocore.amazonaws.com/v1/documentation/api/latest/reference/config.html)).
-      - Only V(connect_timeout) and V(read_timeout) are supported. Other settings, V(retries) in
-        particular, are refused, as the collection turns botocore's retries off and retries only
-        when Lambda answered that it did not run the function, so that a function never runs
-        twice for one task.
+      - Every setting that cannot send the request twice is accepted, for example
+        V(user_agent_extra) (appended to the collection's own), V(max_pool_connections),
+        V(proxies) (under the proxy environment variables' values), V(proxies_config),
+        V(tcp_keepalive) (V(false) also drops the collection's keepalive timers),
+        V(connect_timeout) and V(read_timeout) (O(read_timeout) overrides it).
+      - Refused, with a message giving the reason, are V(retries) and V(defaults_mode) (botocore's
+        retries re-send a request after a read timeout, a dropped connection or a 5xx, and the
+        function could run twice; the collection retries only when Lambda answered that it did
+        not run the function), V(region_name) (use O(region)), and any name that is not a
+        botocore Config setting.
     type: dict
+  debug_botocore_endpoint_logs:
+    description:
+      - Accepted for users of C(amazon.aws), and refused when V(true) before anything is sent,
+        because botocore's endpoint logs would log the Invoke response, which holds the
+        function's result. The task then fails with a message saying so.
+    type: bool
+    default: false
+    version_added: 0.2.0
   read_timeout:
     description:
       - Seconds to wait for the function's response before giving up.
@@ -251,10 +265,16 @@ options:
     description:
       - A dictionary of botocore configuration settings
         (U(https://botocore.amazonaws.com/v1/documentation/api/latest/reference/config.html)).
-      - Only V(connect_timeout) and V(read_timeout) are supported. Other settings, V(retries) in
-        particular, are refused, as the collection turns botocore's retries off and retries only
-        when Lambda answered that it did not run the function, so that a function never runs
-        twice for one lookup.
+      - Every setting that cannot send the request twice is accepted, for example
+        V(user_agent_extra) (appended to the collection's own), V(max_pool_connections),
+        V(proxies) (under the proxy environment variables' values), V(proxies_config),
+        V(tcp_keepalive) (V(false) also drops the collection's keepalive timers),
+        V(connect_timeout) and V(read_timeout) (O(read_timeout) overrides it).
+      - Refused, with a message giving the reason, are V(retries) and V(defaults_mode) (botocore's
+        retries re-send a request after a read timeout, a dropped connection or a 5xx, and the
+        function could run twice; the collection retries only when Lambda answered that it did
+        not run the function), V(region_name) (use O(region)), and any name that is not a
+        botocore Config setting.
     type: dict
     vars:
       - name: aws_config

@@ -63,8 +63,9 @@ options:
   log_type:
     description:
       - V(Tail) to receive the last 4 KB of the execution log (only visible with
-        O(result_format=full)); V(None) for no log.
+        O(result_format=full)); V(None) for no log. Other casings of these two words are accepted.
     type: str
+    choices: ['None', 'Tail']
     default: 'None'
   tenant_id:
     description:
@@ -144,6 +145,7 @@ from ansible_collections.ephemeral.aws.plugins.module_utils.common import (
     error_fields,
     failure_fields,
     invocation_arguments,
+    with_choices_cased,
 )
 from ansible_collections.ephemeral.aws.plugins.module_utils.lambda_invocation_core.errors import (
     FunctionError,
@@ -189,7 +191,7 @@ class LookupModule(LookupBase):
         var_options = {
             name: self._templar.template(variables[name]) for name in PLUGIN_VARIABLES if name in variables
         }
-        self.set_options(var_options=var_options, direct=kwargs)
+        self.set_options(var_options=var_options, direct=with_choices_cased(kwargs))
         options = self.get_options()
         result_format = options["result_format"]
         try:

@@ -45,6 +45,9 @@ from ansible_collections.ephemeral.aws.plugins.module_utils.lambda_invocation_co
 from ansible_collections.ephemeral.aws.plugins.module_utils.lambda_invocation_core.model_support import (
     sdk_versions,
 )
+from ansible_collections.ephemeral.aws.plugins.module_utils.lambda_invocation_core.validation import (
+    LOG_TYPES,
+)
 
 # Where an option's value goes.
 FUNCTION = "function"  # the function to invoke (the module's function_name; the lookup's terms)
@@ -85,7 +88,7 @@ OPTIONS = (
     ),
     _option("payload", "raw", INVOCATION, "payload", required=True),
     _option("client_context", "raw", INVOCATION, "client_context"),
-    _option("log_type", "str", INVOCATION, "log_type", default="None"),
+    _option("log_type", "str", INVOCATION, "log_type", default="None", choices=LOG_TYPES),
     _option("qualifier", "str", INVOCATION, "qualifier", aliases=("version_qualifier",)),
     _option("tenant_id", "str", INVOCATION, "tenant_id"),
     _option("fail_on_function_error", "bool", BEHAVIOUR, default=True),
@@ -154,6 +157,8 @@ OPTIONS = (
     _option("validate_certs", "bool", CONNECTION, default=True, var="aws_validate_certs"),
     _option("aws_ca_bundle", "path", CONNECTION, env=("AWS_CA_BUNDLE",), var="aws_ca_bundle"),
     _option("aws_config", "dict", CONNECTION, var="aws_config"),
+    # Accepted as amazon.aws accepts it, and refused when true (DEBUG_LOGS_REFUSED).
+    _option("debug_botocore_endpoint_logs", "bool", CONNECTION, plugins=(MODULE,), default=False),
     _option("read_timeout", "float", CONNECTION, "read_timeout"),
     # Role assumption: the core calls STS AssumeRole with the credentials above and keeps the
     # temporary credentials in memory only.
@@ -161,6 +166,11 @@ OPTIONS = (
     _option("role_session_name", "str", CONNECTION, "role_session_name"),
     _option("external_id", "str", CONNECTION, "external_id", no_log=True),
     _option("role_duration", "int", CONNECTION, "role_duration"),
+)
+
+DEBUG_LOGS_REFUSED = (
+    "is not supported: botocore's endpoint logs would log the Invoke response, which holds the "
+    "function's result; the function was not invoked"
 )
 
 # Option name -> ConnectionSettings keyword, for options passed through unchanged.
@@ -175,13 +185,14 @@ PLUGIN_VARIABLES = tuple(o.var for o in OPTIONS if o.var and LOOKUP in o.plugins
 # Every environment variable an option falls back to.
 ENVIRONMENT = tuple(name for o in OPTIONS for name in o.env)
 
-# aws_config keys (botocore.config.Config names) that map onto the core's settings. The
-# core builds its own botocore Config (retries off, its own not-run-only retry), so other
-# keys are refused rather than silently ignored.
+# aws_config keys (botocore.config.Config names) that map onto the core's own settings; every
+# other key goes to the core's botocore_config, which accepts or refuses it (with the reason).
 AWS_CONFIG_KEYS = {
     "read_timeout": "read_timeout",
     "connect_timeout": "connect_timeout",
 }
+# The core's name for the rest of aws_config, renamed back in its error messages.
+BOTOCORE_CONFIG = "botocore_config"
 
 
 def _spec(option: Option) -> dict[str, Any]:
@@ -212,15 +223,17 @@ def connection_settings(options: dict[str, Any]) -> ConnectionSettings:
 
     Raises the core's ValidationError for a bad combination or value.
     """
+    if options.get("debug_botocore_endpoint_logs"):
+        raise ValidationError("debug_botocore_endpoint_logs", DEBUG_LOGS_REFUSED)
     kwargs: dict[str, Any] = {}
+    extra = {}
     for key, value in (options.get("aws_config") or {}).items():
-        if key not in AWS_CONFIG_KEYS:
-            raise ValidationError(
-                "aws_config",
-                "supports only " + ", ".join(sorted(AWS_CONFIG_KEYS)) + f"; '{key}' is not supported "
-                "(retries are managed by the collection so that a function never runs twice)",
-            )
-        kwargs[AWS_CONFIG_KEYS[key]] = value
+        if key in AWS_CONFIG_KEYS:
+            kwargs[AWS_CONFIG_KEYS[key]] = value
+        else:
+            extra[key] = value
+    if extra:
+        kwargs[BOTOCORE_CONFIG] = extra
     for option, keyword in CONNECTION_OPTIONS.items():
         value = options.get(option)
         if value is not None and value != "":
@@ -229,7 +242,31 @@ def connection_settings(options: dict[str, Any]) -> ConnectionSettings:
         kwargs["verify"] = False
     elif options.get("aws_ca_bundle"):
         kwargs["verify"] = options["aws_ca_bundle"]
-    return ConnectionSettings(**kwargs)
+    try:
+        return ConnectionSettings(**kwargs)
+    except ValidationError as exc:
+        if not exc.field.startswith(BOTOCORE_CONFIG):
+            raise
+        raise ValidationError("aws_config" + exc.field[len(BOTOCORE_CONFIG) :], exc.rule) from None
+
+
+# Options whose choices are accepted in any casing, as the core accepts them.
+ANY_CASE = ("log_type",)
+
+
+def with_choices_cased(args: dict[str, Any]) -> dict[str, Any]:
+    """``args`` with each ANY_CASE value that is a choice in another casing written as the choice,
+    so that Ansible's choices check (case-sensitive) accepts it; other values are left for that
+    check to refuse."""
+    cased = dict(args)
+    for option in OPTIONS:
+        if option.name not in ANY_CASE:
+            continue
+        for name in (option.name, *option.aliases):
+            value = cased.get(name)
+            if isinstance(value, str):
+                cased[name] = next((c for c in option.choices if c.lower() == value.lower()), value)
+    return cased
 
 
 def invocation_arguments(options: dict[str, Any]) -> dict[str, Any]:

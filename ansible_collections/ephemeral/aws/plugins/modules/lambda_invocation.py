@@ -62,6 +62,7 @@ options:
       - V(Tail) to return the last 4 KB of the execution log in RV(log_result) (base64) and
         RV(log_text) (decoded); V(None) for no log. Other casings of these two words are accepted.
     type: str
+    choices: ['None', 'Tail']
     default: 'None'
   qualifier:
     description:
@@ -131,10 +132,18 @@ notes:
     part of the result or of any message.
   - Options are named as in the Terraform C(aws_lambda_invocation) resource; the AWS connection
     options are named as in C(amazon.aws), but this collection does not depend on it.
+  - C(module_defaults) reach this module under C(group/ephemeral.aws.aws) (or the module's own
+    name). C(group/aws) and C(group/amazon.aws.aws) do not apply to it, as they are C(amazon.aws)'s
+    groups, and a collection cannot add its modules to another collection's group. Defaults set
+    only there (an endpoint, a region, credentials) silently do not reach this module.
 seealso:
   - plugin: ephemeral.aws.lambda_invocation
     plugin_type: lookup
     description: Invoke on the controller, every time the expression is templated.
+  - module: amazon.aws.lambda_execute
+    description: >-
+      Invoke without waiting for the function (its O(amazon.aws.lambda_execute#module:wait=false),
+      InvocationType=Event), which this module does not do; its result is not hidden.
   - name: Lambda Invoke API reference
     description: What Lambda checks and returns.
     link: https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html

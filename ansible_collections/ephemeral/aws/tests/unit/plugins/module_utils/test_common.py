@@ -39,10 +39,44 @@ def test_aws_config_timeouts_and_precedence():
     assert settings.read_timeout == 45
 
 
-@pytest.mark.parametrize("key", ["retries", "max_pool_connections", "proxies"])
-def test_aws_config_other_keys_refused(key):
-    with pytest.raises(ValidationError, match="aws_config: supports only connect_timeout, read_timeout"):
-        common.connection_settings({"aws_config": {key: 1}})
+@pytest.mark.parametrize(
+    ("key", "reason"),
+    [
+        ("retries", "could run twice"),
+        ("defaults_mode", "could re-send an Invoke"),
+        ("region_name", "region field"),
+        ("no_such_setting", "is not a botocore Config setting"),
+    ],
+)
+def test_aws_config_keys_that_could_send_twice_are_refused_with_the_reason(key, reason):
+    # Named as the option (aws_config), not as the core's field (botocore_config).
+    with pytest.raises(ValidationError, match=rf"^aws_config\.{key}: ") as info:
+        common.connection_settings({"aws_config": {key: {"max_attempts": 3}}})
+    assert reason in str(info.value)
+
+
+def test_aws_config_other_settings_reach_the_core():
+    settings = common.connection_settings(
+        {"aws_config": {"user_agent_extra": "mine/1", "max_pool_connections": 4, "read_timeout": 30}}
+    )
+    assert settings.read_timeout == 30
+    assert dict(settings.botocore_config) == {"max_pool_connections": "4", "user_agent_extra": '"mine/1"'}
+
+
+def test_debug_botocore_endpoint_logs_is_refused_with_the_reason():
+    assert common.connection_settings({"debug_botocore_endpoint_logs": False}).region is None
+    with pytest.raises(ValidationError, match=r"^debug_botocore_endpoint_logs: is not supported") as info:
+        common.connection_settings({"debug_botocore_endpoint_logs": True})
+    assert "would log the Invoke response" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("given", "sent"), [("tail", "Tail"), ("TAIL", "Tail"), ("none", "None"), ("x", "x")]
+)
+def test_log_type_is_written_as_its_choice_before_ansible_checks_choices(given, sent):
+    args = {"function_name": "f", "log_type": given}
+    assert common.with_choices_cased(args) == {"function_name": "f", "log_type": sent}
+    assert args["log_type"] == given  # not changed in place
 
 
 def test_core_rules_apply():
@@ -116,8 +150,8 @@ def test_declared_keywords_are_the_cores():
     fields = {f.name for f in dataclasses.fields(ConnectionSettings)}
     assert set(common.CONNECTION_OPTIONS.values()) <= fields
     # Set by connection_settings() from other options (verify from validate_certs/aws_ca_bundle,
-    # connect_timeout from aws_config).
-    derived = {"verify", "connect_timeout"}
+    # connect_timeout and botocore_config from aws_config).
+    derived = {"verify", "connect_timeout", common.BOTOCORE_CONFIG}
     # Core settings the collection does not offer as options (yet): offering one means an
     # _option(...) line in common.OPTIONS and its documentation. A new core setting fails this
     # test until it is either offered or listed here.

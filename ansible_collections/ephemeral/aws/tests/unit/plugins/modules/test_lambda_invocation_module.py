@@ -239,7 +239,6 @@ def test_function_error_tolerated_when_asked():
         ({"function_name": "f:one", "qualifier": "two"}, "qualifier: conflicts"),
         ({"payload": '{"k": "' + MARKER + '"'}, "payload: must be valid JSON text"),
         ({"client_context": MARKER + "!"}, "client_context: must be standard base64"),
-        ({"log_type": "Verbose"}, "log_type: must be 'None' or 'Tail'"),
         (
             {"profile": "dev", "access_key": "AKIDEXAMPLE", "secret_key": "wJalrEXAMPLE"},
             "profile: cannot be combined",
@@ -247,7 +246,8 @@ def test_function_error_tolerated_when_asked():
         ({"access_key": "AKIDEXAMPLE"}, "access_key: and secret_key must be given together"),
         ({"read_timeout": 0}, "read_timeout: must be more than 0"),
         ({"endpoint_url": "localhost:9000"}, "endpoint_url: must start with http"),
-        ({"aws_config": {"retries": {"max_attempts": 10}}}, "aws_config: supports only"),
+        ({"aws_config": {"retries": {"max_attempts": 10}}}, "aws_config.retries: is not supported"),
+        ({"debug_botocore_endpoint_logs": True}, "debug_botocore_endpoint_logs: is not supported"),
         ({"tenant_id": "t" * 257}, "tenant_id: must be 1 to 256 characters"),
         ({"tenant_id": "tenant#1"}, "tenant_id: may contain only"),
         (
@@ -426,3 +426,10 @@ def test_environment_is_read_in_the_declared_order(monkeypatch, option, preferre
     args = {"function_name": "my-function", "payload": {}, **COMPANIONS.get(option, {})}
     _outcome, send = run_module(args)
     assert getattr(send.call_args.args[1], option) == f"from-{preferred.lower()}"
+
+
+def test_a_log_type_that_is_no_choice_is_refused_by_ansible():
+    outcome, send = run_module(dict(BASE, log_type="Verbose"))
+    assert "log_type must be one of: None, Tail" in outcome["msg"]
+    assert outcome["error"]["code"] == "ValidationError"
+    send.assert_not_called()
