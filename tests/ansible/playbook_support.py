@@ -131,7 +131,10 @@ class PlaybookRunner:
         env: dict[str, str] | None = None,
         extra_vars: dict[str, Any] | None = None,
         target_python: Path | str | None = None,
+        interpreter_set: bool = True,
     ) -> Run:
+        """Run a playbook on ``localhost`` (local connection) with the interpreter ``target_python``
+        (by default the one of ``execution``); with ``interpreter_set=False`` none is set."""
         self.counter[0] += 1
         tmp = self.tmp / f"run{self.counter[0]}"
         out_dir = tmp / "out"
@@ -160,9 +163,8 @@ class PlaybookRunner:
             else:
                 target_python = TARGET_PYTHON
                 host_vars = " ephemeral_aws_in_process=false"
-        (tmp / "inventory.ini").write_text(
-            f"localhost ansible_connection=local ansible_python_interpreter={target_python}{host_vars}\n"
-        )
+        interpreter = f" ansible_python_interpreter={target_python}" if interpreter_set else ""
+        (tmp / "inventory.ini").write_text(f"localhost ansible_connection=local{interpreter}{host_vars}\n")
         run_env = {
             "PATH": f"{self.core.venv / 'bin'}:{os.environ.get('PATH', '/usr/bin:/bin')}",
             "HOME": os.environ.get("HOME", str(tmp)),

@@ -170,6 +170,11 @@ def test_aliases_of_one_option_with_different_values_fail_before_invoking(runner
     # The message is visible (no value in it) and names both options.
     assert "options name and function_arn are both set" in run.proc.stdout, run.describe()
     assert "options function_name and name are both set" in run.proc.stdout, run.describe()
+    # The same value under two names: ansible-core's warning, on both paths; ansible-core 2.17
+    # censors a hidden module result's warnings with it, so there only the in-process path shows it.
+    warning = "Both option function_name and its alias name are set."
+    shown = warning in " ".join((run.proc.stdout + run.proc.stderr).split())
+    assert shown == (runner.execution == "in_process" or runner.core.name == "current"), run.describe()
     # Only the task whose two names agree ran the function.
     assert [line.split()[1] for line in (run.tmp / "count.txt").read_text().splitlines()] == ["agree"]
     run.assert_no_leak()
@@ -335,4 +340,25 @@ def test_option_habits_of_amazon_aws_users(
     assert seen.user_agent is not None
     assert "ephemeral-lambda-invocation/" in seen.user_agent
     assert f"habits/{run.markers['payload_marker'][-8:]}" in seen.user_agent
+    run.assert_no_leak()
+
+
+def test_no_interpreter_set_means_the_controllers_python_on_both_paths(runner: PlaybookRunner) -> None:
+    """localhost ansible_connection=local without ansible_python_interpreter: interpreter
+    discovery would pick another Python (here a pyenv shim, which fails); the in-process path and
+    the forced module both use the controller's."""
+    run = runner.run("interpreter.yml", verbosity=3, interpreter_set=False)
+    assert run.rc == 0, run.describe()
+    assert "failed=0" in run.proc.stdout, run.describe()
+    run.assert_ran(runner.execution)
+    if runner.execution == "module":
+        controller_python = runner.core.venv / "bin" / "python"
+        # The EXEC lines that run the module (not those that chmod or remove it).
+        executed = [
+            line
+            for line in run.proc.stdout.splitlines()
+            if "EXEC /bin/sh -c '" in line and "AnsiballZ_lambda_invocation" in line and "chmod" not in line
+        ]
+        assert len(executed) == 2, run.describe()
+        assert all(f"EXEC /bin/sh -c '{controller_python} " in line for line in executed), run.describe()
     run.assert_no_leak()

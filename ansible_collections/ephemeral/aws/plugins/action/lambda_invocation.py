@@ -19,6 +19,11 @@ the target as usual. "On the controller itself" means all of:
 * boto3 is importable here;
 * the variable ``ephemeral_aws_in_process`` is not false (a switch to force the module).
 
+When the first two hold and the module runs all the same (switched off, or no boto3 here), an
+unset / ``auto*`` interpreter setting is replaced with this Python for the module, so that both
+paths run the same Python (interpreter discovery could find another one, which may lack boto3
+or, as a pyenv shim, refuse to run: "Module result deserialization failed").
+
 In-process, everything else is as on the module path: the task's arguments (which already
 hold ``module_defaults``) are validated against the module's argument spec with
 ansible-core's ``ArgumentSpecValidator`` (types, aliases, environment fallbacks, choices),
@@ -28,7 +33,12 @@ nothing else meanwhile, and the items of a ``loop:`` run one after another in it
 core's process-wide client cache serves a whole loop with one client. The task's
 ``environment:`` is applied by setting ``os.environ`` in this worker for the validation and
 the call (boto3 reads variables such as ``AWS_CONFIG_FILE`` and ``HTTPS_PROXY`` then), and
-restored afterwards. The core keys its cached clients by the environment they were built
+restored afterwards. That environment is computed by ``ActionBase._compute_environment_string``,
+the method ansible-core itself calls to build a module's environment (it has no public
+equivalent; its behaviour is pinned by the unit tests and by the playbook
+tests/ansible/playbooks/environment.yml on each tested ansible-core). Alias warnings are derived
+from ``OPTIONS`` in AnsibleModule's words (``alias_warnings``), not read from the validator's
+private ``_warnings``. The core keys its cached clients by the environment they were built
 under, and a forked worker starts with none of its parent's, so a changed ``environment:``
 gets a new client and no connection is shared with another process.
 
@@ -99,6 +109,8 @@ ALIAS_CONFLICT = (
     MODULE + ": options {first} and {second} are both set, with different values (they are "
     "aliases of one option); the function was not invoked. Set only one of them."
 )
+# AnsibleModule's words (ModuleArgumentSpecValidator) for one option set under two names.
+ALIAS_WARNING = "Both option {option} and its alias {alias} are set."
 UNDECODABLE = MODULE + ": the module's outputs could not be decoded ({reason})"
 # error.message of a failure that is not the module's own (its code is MODULE_FAILURE).
 MODULE_FAILURE_HINT = (
@@ -129,15 +141,19 @@ class ActionModule(ActionBase):
         self._task.no_log = True
         result = super().run(tmp, task_vars)
         del tmp  # tmp no longer has any effect
-        if self._runs_in_process(task_vars):
+        on_controller = self._on_the_controller(task_vars)
+        if on_controller and self._in_process_allowed(task_vars):
             display.vvv(IN_PROCESS_NOTE, host=self._play_context.remote_addr)
             result.update(self._run_in_process())
         else:
+            # On the controller, the module runs with the Python that "on the controller" means
+            # (an unset or auto interpreter is this one), as the in-process path would.
+            module_vars = self._with_this_python(task_vars) if on_controller else task_vars
             try:
                 result = merge_hash(
                     result,
                     self._execute_module(
-                        module_name=MODULE, module_args=self._task.args, task_vars=task_vars
+                        module_name=MODULE, module_args=self._task.args, task_vars=module_vars
                     ),
                 )
             finally:
@@ -151,24 +167,48 @@ class ActionModule(ActionBase):
 
     # Deciding where the module's code runs.
 
-    def _runs_in_process(self, task_vars):
+    def _host_vars(self, task_vars):
+        """The variables of the host the module runs for (the delegated host's, with delegate_to)."""
+        if self._task.delegate_to:
+            return (task_vars.get("ansible_delegated_vars") or {}).get(self._task.delegate_to) or {}
+        return task_vars
+
+    def _interpreter(self, task_vars):
+        return self._templar.template(
+            C.config.get_config_value("INTERPRETER_PYTHON", variables=self._host_vars(task_vars))
+        )
+
+    def _on_the_controller(self, task_vars):
+        """A local connection without become, with this process's Python as the interpreter."""
         if getattr(self._connection, "transport", None) != "local":
             return False
         if self._play_context.become or getattr(self._connection, "become", None) is not None:
             return False
-        host_vars = task_vars
-        if self._task.delegate_to:
-            host_vars = (task_vars.get("ansible_delegated_vars") or {}).get(self._task.delegate_to) or {}
-        if not _as_bool(self._templar.template(host_vars.get(IN_PROCESS_VARIABLE, True))):
-            return False
-        interpreter = self._templar.template(
-            C.config.get_config_value("INTERPRETER_PYTHON", variables=host_vars)
-        )
-        if not is_this_python(interpreter):
+        return is_this_python(self._interpreter(task_vars))
+
+    def _in_process_allowed(self, task_vars):
+        """On the controller: not switched off, and boto3 importable here."""
+        if not _as_bool(self._templar.template(self._host_vars(task_vars).get(IN_PROCESS_VARIABLE, True))):
             return False
         return (
             importlib.util.find_spec("boto3") is not None and importlib.util.find_spec("botocore") is not None
         )
+
+    def _with_this_python(self, task_vars):
+        """``task_vars`` with this process's Python as the module's interpreter where the setting
+        is unset or ``auto*`` (which interpreter discovery would resolve to another Python)."""
+        if not is_auto(self._interpreter(task_vars)):
+            return task_vars
+        module_vars = dict(task_vars)
+        if self._task.delegate_to:
+            delegated = dict(module_vars.get("ansible_delegated_vars") or {})
+            delegated[self._task.delegate_to] = dict(
+                delegated.get(self._task.delegate_to) or {}, ansible_python_interpreter=sys.executable
+            )
+            module_vars["ansible_delegated_vars"] = delegated
+        else:
+            module_vars["ansible_python_interpreter"] = sys.executable
+        return module_vars
 
     # The in-process path.
 
@@ -184,8 +224,8 @@ class ActionModule(ActionBase):
         args = _as_the_module_receives(self._task.args)
         with _applied_environment(environment):
             validation = ArgumentSpecValidator(module.argument_spec()).validate(args)
-            for warning in validation._warnings:
-                display.warning("Both option {option} and its alias {alias} are set.".format(**warning))
+            for warning in alias_warnings(args):
+                display.warning(warning)
             if validation.errors.errors:
                 msg = validation.errors.msg
                 if isinstance(validation.errors[0], UnsupportedError):
@@ -231,6 +271,20 @@ def alias_conflict(args):
     return None
 
 
+def alias_warnings(args):
+    """The warnings AnsibleModule gives for one option set under several of its names (to one
+    value: alias_conflict() refuses different values), in its words and order."""
+    warnings = []
+    for option in OPTIONS:
+        present = option.name in args
+        for alias in option.aliases:
+            if alias in args:
+                if present:
+                    warnings.append(ALIAS_WARNING.format(option=option.name, alias=alias))
+                present = True
+    return warnings
+
+
 def is_this_python(interpreter):
     """Whether ``interpreter`` (an interpreter setting) is this process's Python.
 
@@ -239,9 +293,14 @@ def is_this_python(interpreter):
     environment's ``python`` is a link to its base interpreter, so resolving links alone
     would confuse two environments made from one Python).
     """
-    if not interpreter or str(interpreter).startswith("auto"):
+    if is_auto(interpreter):
         return True
     return _environment_of(str(interpreter)) == _environment_of(sys.executable)
+
+
+def is_auto(interpreter):
+    """Whether an interpreter setting leaves the choice to Ansible (unset or ``auto*``)."""
+    return not interpreter or str(interpreter).startswith("auto")
 
 
 def _environment_of(path):

@@ -101,6 +101,9 @@ attributes:
         the module's code in Ansible's process instead, with the same validation, messages and
         task environment; a loop then reuses one AWS client for all its items. Set the
         variable C(ephemeral_aws_in_process=false) to always run the module.
+      - On a C(local) connection without C(become), an unset or C(auto) interpreter means the
+        controller's Python on both paths; the module then runs with it too, not with the one
+        interpreter discovery would find.
   async:
     support: none
     details:

@@ -144,14 +144,60 @@ def make_local_action(task_vars=None, args=None, environment=None, check_mode=Fa
     return action, task
 
 
+def runs_in_process(action, task_vars):
+    return action._on_the_controller(task_vars) and action._in_process_allowed(task_vars)
+
+
 def in_process_decision(action, task_vars):
-    return action._runs_in_process(dict({"ansible_python_interpreter": sys.executable}, **task_vars))
+    return runs_in_process(action, dict({"ansible_python_interpreter": sys.executable}, **task_vars))
 
 
 def test_local_connection_with_the_controllers_python_runs_in_process():
     action, _task = make_local_action()
     assert in_process_decision(action, {}) is True
-    assert action._runs_in_process({}) is True  # unset interpreter: the controller's
+    assert runs_in_process(action, {}) is True  # unset interpreter: the controller's
+
+
+@pytest.mark.parametrize("setting", [None, "auto", "auto_silent", "auto_legacy"])
+@pytest.mark.parametrize("delegated", [False, True])
+def test_the_module_forced_on_the_controller_runs_with_the_controllers_python(setting, delegated):
+    # What the in-process path counts as the controller's Python is what the module runs with.
+    action, task = make_local_action()
+    host_vars = {"ephemeral_aws_in_process": False}
+    if setting:
+        host_vars["ansible_python_interpreter"] = setting
+    task_vars = dict(host_vars)
+    if delegated:
+        task.delegate_to = "other"
+        task_vars = {"ansible_delegated_vars": {"other": host_vars}}
+    with (
+        mock.patch.object(action, "_execute_module", return_value={"changed": True}) as execute,
+        mock.patch.object(action, "_remove_tmp_path"),
+    ):
+        action.run(task_vars=task_vars)
+    module_vars = execute.call_args.kwargs["task_vars"]
+    if delegated:
+        module_vars = module_vars["ansible_delegated_vars"]["other"]
+    assert module_vars["ansible_python_interpreter"] == sys.executable
+    assert host_vars.get("ansible_python_interpreter") == setting  # the caller's vars are unchanged
+
+
+@pytest.mark.parametrize("change", ["ssh", "become", "other_python"])
+def test_elsewhere_the_module_keeps_the_hosts_interpreter_setting(change):
+    action, _task = make_local_action()
+    task_vars = {"ephemeral_aws_in_process": False}
+    if change == "ssh":
+        action._connection.transport = "ssh"
+    elif change == "become":
+        action._play_context.become = True
+    else:
+        task_vars["ansible_python_interpreter"] = "/usr/bin/python3.9"
+    with (
+        mock.patch.object(action, "_execute_module", return_value={"changed": True}) as execute,
+        mock.patch.object(action, "_remove_tmp_path"),
+    ):
+        action.run(task_vars=task_vars)
+    assert execute.call_args.kwargs["task_vars"] == task_vars
 
 
 @pytest.mark.parametrize(
@@ -186,9 +232,9 @@ def test_delegate_to_reads_the_delegated_hosts_interpreter():
     action, task = make_local_action()
     task.delegate_to = "other"
     delegated = {"other": {"ansible_python_interpreter": "/opt/elsewhere/bin/python"}}
-    assert action._runs_in_process({"ansible_delegated_vars": delegated}) is False
+    assert runs_in_process(action, {"ansible_delegated_vars": delegated}) is False
     delegated["other"]["ansible_python_interpreter"] = sys.executable
-    assert action._runs_in_process({"ansible_delegated_vars": delegated}) is True
+    assert runs_in_process(action, {"ansible_delegated_vars": delegated}) is True
 
 
 def test_another_venv_of_the_same_base_python_is_another_python(tmp_path):
@@ -203,7 +249,10 @@ def test_another_venv_of_the_same_base_python_is_another_python(tmp_path):
 
 
 def run_in_process(action, task):
-    with mock.patch.object(action, "_runs_in_process", return_value=True):
+    with (
+        mock.patch.object(action, "_on_the_controller", return_value=True),
+        mock.patch.object(action, "_in_process_allowed", return_value=True),
+    ):
         return action.run(task_vars={})
 
 
@@ -387,6 +436,33 @@ def test_aliases_set_to_different_values_fail_before_anything_runs(
     assert MARKER not in result["msg"]
 
 
+@pytest.mark.parametrize(
+    ("args", "warnings"),
+    [
+        ({"function_name": "f"}, []),
+        ({"function_name": "f", "name": "f"}, ["Both option function_name and its alias name are set."]),
+        (
+            {"name": "f", "function_arn": "f"},
+            ["Both option function_name and its alias function_arn are set."],
+        ),
+        ({"region": "r", "aws_region": "r"}, ["Both option region and its alias aws_region are set."]),
+    ],
+)
+def test_alias_warnings_are_ansibles_own(args, warnings):
+    """The in-process path's warnings are those AnsibleModule gives on the module path (which
+    words the validator's private ``_warnings`` as ALIAS_WARNING does; read here only, to pin
+    that on each tested ansible-core; the playbook alias_conflict.yml shows both paths warn)."""
+    from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+    from ansible_collections.ephemeral.aws.plugins.action.lambda_invocation import (
+        ALIAS_WARNING,
+        alias_warnings,
+    )
+
+    validation = ArgumentSpecValidator(module.argument_spec()).validate(dict({"payload": {}}, **args))
+    assert [ALIAS_WARNING.format(**warning) for warning in validation._warnings] == warnings
+    assert alias_warnings(args) == warnings
+
+
 def test_the_same_value_under_two_aliases_is_not_a_conflict(monkeypatch):
     action, task = make_local_action(
         args={"function_name": "f", "name": "f", "payload": {}, "region": "us-east-1"}
@@ -396,3 +472,19 @@ def test_the_same_value_under_two_aliases_is_not_a_conflict(monkeypatch):
     result = run_in_process(action, task)
     assert not result.get("failed"), result
     execute.assert_called_once()
+
+
+def test_the_task_environments_merge_as_for_a_module(monkeypatch):
+    # ActionBase._compute_environment_string (ansible-core's own, private): a later environment
+    # (the task's, after its block's and play's) wins, key by key.
+    environments = [{"AWS_URL": "http://a.example", "AWS_X": "1"}, {"AWS_X": "2"}]
+    action, task = make_local_action(environment=environments)
+    seen = {}
+    monkeypatch.setattr(
+        module,
+        "execute",
+        lambda params, check_mode: seen.update(url=params["endpoint_url"], x=os.environ.get("AWS_X")) or {},
+    )
+    run_in_process(action, task)
+    assert seen == {"url": "http://a.example", "x": "2"}
+    assert "AWS_X" not in os.environ
