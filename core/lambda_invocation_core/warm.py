@@ -1,9 +1,14 @@
-"""botocore's data for a Lambda client, loaded once per process and shared by the core's clients.
+"""botocore's sessions and data for a Lambda client, made once per process and shared.
 
-For each new session botocore's data loader reads and parses the Lambda service model, its
+For each new session botocore registers its 130-odd built-in event handlers (checking the
+signature of each), and its data loader reads and parses the Lambda service model, its
 endpoint ruleset and the endpoint and partition tables (about 50 ms together), and before
-loading a model it lists every service folder it has (about 400; 20-25 ms per model type)
-only to check that the one asked for exists. Here:
+loading a model lists every service folder it has (about 400; 20-25 ms per model type) only
+to check that the one asked for exists. Here:
+
+* every botocore session the core makes starts from a copy of one set of built-in handlers
+  registered once per process (``new_session``; botocore copies a session's handlers the
+  same way for each client it makes);
 
 * every botocore session the core makes uses one shared loader per data path
   (``shared_loader``), so the second client of a process loads nothing from disk;
@@ -19,17 +24,44 @@ only to check that the one asked for exists. Here:
 
 from __future__ import annotations
 
+import copy
 import functools
 import importlib.util
 import os
 from collections.abc import Iterator, Sequence
 from typing import Any, overload
 
-__all__ = ["WARMED_SERVICE", "KnownServices", "shared_loader", "warm"]
+__all__ = ["WARMED_SERVICE", "KnownServices", "new_session", "shared_loader", "warm"]
 
 WARMED_SERVICE = "lambda"
 
 _loaders: dict[str | None, Any] = {}
+
+
+def new_session() -> Any:
+    """A new botocore session, with botocore's built-in handlers copied from this process's set."""
+    import botocore.session
+
+    handlers = copy.copy(_builtin_handlers())
+    return botocore.session.Session(event_hooks=handlers, include_builtin_handlers=False)
+
+
+@functools.cache
+def _builtin_handlers() -> Any:
+    # As botocore's Session._register_builtin_handlers does for each session.
+    from botocore import handlers
+    from botocore.hooks import EventAliaser, HierarchicalEmitter
+
+    emitter = HierarchicalEmitter()
+    events = EventAliaser(emitter)
+    for spec in handlers.BUILTIN_HANDLERS:
+        if len(spec) == 2:
+            events.register(spec[0], spec[1])
+        elif spec[2] is handlers.REGISTER_FIRST:
+            events.register_first(spec[0], spec[1])
+        elif spec[2] is handlers.REGISTER_LAST:
+            events.register_last(spec[0], spec[1])
+    return emitter
 
 
 def shared_loader(data_path: str | None) -> Any:
@@ -52,11 +84,9 @@ def warm() -> bool:
         return False
     try:
         # What the core's client creation imports (botocore.session imports most of the rest).
-        import botocore.config
-        import botocore.credentials
-        import botocore.session
-
-        session = botocore.session.Session()
+        for name in ("botocore.config", "botocore.credentials", "botocore.session"):
+            importlib.import_module(name)
+        session = new_session()
         loader = shared_loader(session.get_config_variable("data_path"))
         # The same calls, with the same arguments, as botocore's session and ClientCreator
         # make (their results are cached per call).
@@ -116,8 +146,10 @@ class KnownServices(Sequence[str]):
 
     @overload
     def __getitem__(self, index: int) -> str: ...
+
     @overload
     def __getitem__(self, index: slice) -> Sequence[str]: ...
+
     def __getitem__(self, index: int | slice) -> str | Sequence[str]:
         return self._names()[index]
 

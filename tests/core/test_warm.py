@@ -25,6 +25,31 @@ def test_known_services_agree_with_botocores_listing(type_name: str) -> None:
     assert list(known) == listed and len(known) == len(listed) and known[0] == listed[0]
 
 
+def test_a_new_session_has_botocores_builtin_handlers() -> None:
+    import botocore.session
+    from botocore.handlers import BUILTIN_HANDLERS
+
+    def handlers(session: object, event: str) -> list[object]:
+        emitter = session._original_handler  # type: ignore[attr-defined]
+        return list(emitter._handlers.prefix_search(event))
+
+    stock, ours = botocore.session.Session(), warm.new_session()
+    stages = ("before-parameter-build", "before-call", "after-call")
+    lambda_events = [f"{stage}.lambda.Invoke" for stage in stages]
+    events = [spec[0] for spec in BUILTIN_HANDLERS] + lambda_events + ["creating-client-class.lambda"]
+    assert [handlers(ours, event) for event in events] == [handlers(stock, event) for event in events]
+    assert sum(len(handlers(ours, event)) for event in events) >= len(BUILTIN_HANDLERS)
+    # A handler registered on one session reaches neither another session nor the shared set.
+    event = "before-call.lambda.Invoke"
+    ours.register(event, _extra_handler)
+    assert _extra_handler in handlers(ours, event)
+    assert _extra_handler not in handlers(warm.new_session(), event)
+
+
+def _extra_handler(**kwargs: object) -> None:
+    pass
+
+
 def test_an_unknown_service_is_refused_as_botocore_refuses_it() -> None:
     from botocore.exceptions import UnknownServiceError
 

@@ -77,9 +77,11 @@ display = Display()
 
 # Once per process, when this plugin is first imported: ansible-core's strategies import it in
 # the controller's main process before they fork the worker that runs a task, so every worker
-# inherits botocore imported and a Lambda client's data loaded (see the core's warm.py).
-# Without botocore it is one failed import lookup.
-warm()
+# inherits botocore imported and a Lambda client's data loaded (see the core's warm.py), and
+# the module's code that the in-process path runs (the collection loader compiles it from
+# source at each import). Without botocore it is one failed import lookup.
+if warm():
+    from ansible_collections.ephemeral.aws.plugins.modules import lambda_invocation as _module  # noqa: F401
 
 MODULE = "ephemeral.aws.lambda_invocation"
 ASYNC_REFUSED = (

@@ -45,7 +45,7 @@ from .settings import (
     ConnectionSettings,
 )
 from .transport_errors import setup_error
-from .warm import shared_loader
+from .warm import new_session, shared_loader
 
 if TYPE_CHECKING:  # pragma: no cover
     from mypy_boto3_lambda import LambdaClient
@@ -251,7 +251,8 @@ def _create_connection(settings: ConnectionSettings) -> Connection:
 
 def _botocore_session(settings: ConnectionSettings) -> Any:
     """A botocore session reading the profile from the configured files, on the shared data loader."""
-    session = import_botocore().Session()
+    import_botocore()
+    session = new_session()
     if settings.shared_config_file is not None:
         session.set_config_variable("config_file", settings.shared_config_file)
     if settings.shared_credentials_file is not None:
