@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +14,12 @@ import lambda_invocation_core as core
 from lambda_invocation_core import warm
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def this_core_first() -> dict[str, str]:
+    """The environment with this tree's core first on the path (a floor venv may carry another)."""
+    paths = [str(ROOT / "core"), os.environ.get("PYTHONPATH", "")]
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(path for path in paths if path)}
 
 
 @pytest.mark.parametrize("type_name", ["service-2", "endpoint-rule-set-1"])
@@ -101,7 +108,9 @@ def test_after_warm_a_new_client_reads_no_model_or_data_file() -> None:
         "                                        endpoint_url='http://127.0.0.1:9'))\n"
         "print(read)\n"
     )
-    completed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    completed = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, env=this_core_first()
+    )
     assert completed.stdout.strip() == "[]"
 
 
