@@ -19,8 +19,9 @@ class LambdaInvocationArgs:
     """The inputs of a :class:`LambdaInvocation`.
 
     Every field accepts a plain value or a ``pulumi.Input`` (an Output of another resource).
-    A change to any of them invokes the function again (see the README for which changes
-    replace the resource and which update it).
+    A change of the request (function, payload as parsed JSON, qualifier, client context,
+    log type, tenant id), of a trigger or of the effective region or endpoint invokes again;
+    any other change updates the state without invoking (the README's table says which).
     """
 
     function_name: pulumi.Input[str]
