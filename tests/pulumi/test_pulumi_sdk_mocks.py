@@ -270,8 +270,12 @@ def test_invoke_sees_each_run_s_configuration(
     for region in ("ca-central-1", "me-south-1"):  # only the environment differs
         monkeypatch.setenv("PULUMI_CONFIG", json.dumps({"aws:region": region}))
         run_with_sdk_mocks(program, PlainMocks(), config, engine_side=True)
+    monkeypatch.delenv("PULUMI_CONFIG")
+    for region in ("eu-south-1", "eu-south-2"):  # the SDK's per-key fallback
+        monkeypatch.setenv("PULUMI_CONFIG_AWS_REGION", region)
+        run_with_sdk_mocks(program, PlainMocks(), config, engine_side=True)
     regions = [seen.region for seen in recording.seen()]
-    assert regions == ["ap-south-1", "sa-east-1", "ca-central-1", "me-south-1"]
+    assert regions == ["ap-south-1", "sa-east-1", "ca-central-1", "me-south-1", "eu-south-1", "eu-south-2"]
 
 
 def test_invoke_refuses_a_forbidden_account_before_sending(recording: RecordingLambda) -> None:
