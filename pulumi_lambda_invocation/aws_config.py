@@ -159,8 +159,16 @@ def _environment_values() -> tuple[Any, ...]:
     """
     data = getattr(os.environ, "_data", None)
     if os.name == "posix" and isinstance(data, dict):
-        return tuple(map(data.get, _ENV_KEYS_ENCODED))
-    return tuple(map(os.environ.get, _ENV_NAMES))
+        return _encoded_environment_values(data)
+    return _decoded_environment_values(os.environ)
+
+
+def _encoded_environment_values(data: Mapping[bytes, bytes]) -> tuple[bytes | None, ...]:
+    return tuple(map(data.get, _ENV_KEYS_ENCODED))
+
+
+def _decoded_environment_values(environ: Mapping[str, str]) -> tuple[str | None, ...]:
+    return tuple(map(environ.get, _ENV_NAMES))
 
 
 def _structured(key: str, value: Any) -> Any:

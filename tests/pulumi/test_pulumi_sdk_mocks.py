@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import threading
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
@@ -22,7 +23,7 @@ from pulumi_test_settings import STACK_ACCESS_KEY, STACK_SECRET_KEY
 
 import lambda_invocation_core as core
 from local_lambda.launcher import RunningEndpoint
-from pulumi_lambda_invocation import LambdaInvocation, invoke, schema
+from pulumi_lambda_invocation import LambdaInvocation, aws_config, invoke, schema
 from tests.support.functions import count_executions
 from tests.support.recording_lambda import RecordingLambda, recording_lambda
 
@@ -276,6 +277,16 @@ def test_invoke_sees_each_run_s_configuration(
         run_with_sdk_mocks(program, PlainMocks(), config, engine_side=True)
     regions = [seen.region for seen in recording.seen()]
     assert regions == ["ap-south-1", "sa-east-1", "ca-central-1", "me-south-1", "eu-south-1", "eu-south-2"]
+
+
+def test_the_posix_and_the_portable_reading_of_the_fallbacks_agree(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The memo reads os.environ's bytes mapping on POSIX and the public one elsewhere.
+    monkeypatch.setenv("PULUMI_CONFIG_AWS_REGION", "eu-south-1")
+    monkeypatch.setenv("PULUMI_CONFIG", '{"aws:profile": "p\u00e9"}')
+    encoded = aws_config._encoded_environment_values(os.environ._data)  # type: ignore[attr-defined]
+    decoded = aws_config._decoded_environment_values(os.environ)
+    assert [None if value is None else os.fsdecode(value) for value in encoded] == list(decoded)
+    assert "eu-south-1" in decoded and '{"aws:profile": "p\u00e9"}' in decoded
 
 
 def test_invoke_refuses_a_forbidden_account_before_sending(recording: RecordingLambda) -> None:
