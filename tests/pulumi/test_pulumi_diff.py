@@ -176,23 +176,36 @@ def test_the_create_s_region_and_endpoint_are_stored_and_used(
     assert [(seen.function_name, seen.region) for seen in recording.seen()] == [("echo", "eu-central-1")] * 3
 
 
-def test_a_state_without_stored_targets_compares_the_inputs(host: Host, serialized_provider: str) -> None:
+def test_a_state_without_stored_targets_compares_the_inputs(
+    host: Host, serialized_provider: str, lambda_endpoint: RunningEndpoint
+) -> None:
     # State written before the effective region and endpoint were stored.
     _configure(host)
     olds = {
         PROVIDER_KEY: serialized_provider,
         "function_name": "echo",
         "payload": "{}",
+        "endpoint_url": lambda_endpoint.url,
         "lifecycle_scope": "CREATE_ONLY",
         "terraform_key": "tf",
         "fail_on_function_error": True,
         "result": "{}",
         "status_code": 200,
     }
-    news = {PROVIDER_KEY: serialized_provider, "function_name": "echo", "payload": "{ }"}
+    news = {
+        PROVIDER_KEY: serialized_provider,
+        "function_name": "echo",
+        "payload": "{ }",
+        "endpoint_url": lambda_endpoint.url,
+    }
     assert host.diff("id", olds, host_inputs(host, olds, news)).changes == DIFF_NONE
     diff = host.diff("id", olds, host_inputs(host, olds, {**news, "region": "eu-west-1"}))
     assert list(diff.replaces) == ["region"]
+    # An update that does not invoke keeps the state as it was; one that invokes stores them.
+    kept = update(host, "id", olds, host_inputs(host, olds, {**news, "read_timeout": 30.0}))
+    assert "effective_region" not in kept
+    invoked = update(host, "id", olds, host_inputs(host, olds, {**news, "log_type": "Tail"}))
+    assert (invoked["effective_region"], invoked["effective_endpoint_url"]) == (REGION, lambda_endpoint.url)
 
 
 # -- a whole program under the engine-like test engine -------------------------------------
