@@ -33,7 +33,9 @@ def test_a_malformed_region_is_a_validation_error_before_any_request(
     assert scripted_lambda.requests == []
 
 
-def test_a_misspelt_region_with_endpoint_url_only_scopes_the_signature(scripted_lambda: ScriptedLambda) -> None:
+def test_a_misspelt_region_with_endpoint_url_only_scopes_the_signature(
+    scripted_lambda: ScriptedLambda,
+) -> None:
     given = core.ConnectionSettings(
         region="us-esat-1", access_key="AKIDEXAMPLE", secret_key="x", endpoint_url=scripted_lambda.url
     )
