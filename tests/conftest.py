@@ -14,6 +14,9 @@ Fixtures:
                    counted, faults injected, inputs tried, leaks found).
   count_file       (function) path (str) of a fresh file for the `count` test function;
                    tests.support.functions.count_executions(path) says how often it ran.
+  powertools_endpoint (session) a local_lambda process serving function `idempotent`
+                   (Powertools' @idempotent, DynamoDB on moto's server):
+                   tests/support/powertools_endpoint.py.
 
 Test functions and what they return: tests/functions/common/lambda_handlers.py.
 """
@@ -32,6 +35,7 @@ import pytest
 from local_lambda.launcher import RunningEndpoint, running_endpoint
 from tests.support.functions import FUNCTIONS_CONFIG
 from tests.support.logs import CapturedLogs
+from tests.support.powertools_endpoint import PowertoolsEndpoint, serving_powertools_endpoint
 
 if TYPE_CHECKING:
     from mypy_boto3_lambda import LambdaClient
@@ -47,6 +51,12 @@ def lambda_endpoint() -> Iterator[RunningEndpoint]:
 @pytest.fixture(scope="session")
 def lambda_client(lambda_endpoint: RunningEndpoint) -> LambdaClient:
     return lambda_endpoint.client()
+
+
+@pytest.fixture(scope="session")
+def powertools_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PowertoolsEndpoint]:
+    with serving_powertools_endpoint(tmp_path_factory.mktemp("powertools")) as endpoint:
+        yield endpoint
 
 
 @pytest.fixture
