@@ -24,7 +24,6 @@ Test functions and what they return: tests/functions/common/lambda_handlers.py.
 from __future__ import annotations
 
 import logging
-import socket
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -35,6 +34,7 @@ import pytest
 from local_lambda.launcher import RunningEndpoint, running_endpoint
 from tests.support.functions import FUNCTIONS_CONFIG
 from tests.support.logs import CapturedLogs
+from tests.support.moto_server import serving_moto
 from tests.support.powertools_endpoint import PowertoolsEndpoint, serving_powertools_endpoint
 
 if TYPE_CHECKING:
@@ -66,17 +66,8 @@ def count_file(tmp_path: Path) -> str:
 
 @pytest.fixture(scope="session")
 def sts_url() -> Iterator[str]:
-    from moto.server import ThreadedMotoServer
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.stop()
+    with serving_moto() as url:
+        yield url
 
 
 _TALLY = pytest.StashKey[Counter[str]]()

@@ -14,10 +14,9 @@ from collections import Counter
 from typing import Any
 
 import botocore.exceptions
-import botocore.httpsession
 import pytest
 from scripted_lambda import Reply, ScriptedLambda, aws_error
-from test_botocore_errors import CLASSES, MARKER, OTHER_CLASSES, build_with_marker
+from test_botocore_errors import CLASSES, MARKER, OTHER_CLASSES, raise_from_transport
 
 import lambda_invocation_core as core
 
@@ -333,14 +332,7 @@ def test_with_a_key_other_function_errors_are_not_retried(scripted_lambda: Scrip
 def test_with_a_key_exactly_the_may_have_run_exceptions_are_sent_again(
     cls: type[Exception], monkeypatch: pytest.MonkeyPatch, tally: Counter[str]
 ) -> None:
-    raised = build_with_marker(cls)
-    sends: list[Any] = []
-
-    def failing_send(self: Any, request: Any) -> Any:
-        sends.append(request)
-        raise raised
-
-    monkeypatch.setattr(botocore.httpsession.URLLib3Session, "send", failing_send)
+    sends = raise_from_transport(monkeypatch, cls)
     monkeypatch.setattr(sys.modules["lambda_invocation_core.invoke"], "backoff", lambda attempt: 0.0)
     with pytest.raises(core.LambdaInvocationError) as unkeyed:
         core.invoke("f", {"p": 1}, connection=settings("http://127.0.0.1:9"))

@@ -12,13 +12,13 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from local_lambda.launcher import RunningEndpoint, running_endpoint
+from tests.support.moto_server import serving_moto
 
 CODE_DIR = Path(__file__).resolve().parent.parent / "functions" / "idempotent"
 FUNCTION = "idempotent"
@@ -59,15 +59,7 @@ def _dynamodb(url: str) -> Any:
 
 @contextlib.contextmanager
 def serving_powertools_endpoint(workdir: Path) -> Iterator[PowertoolsEndpoint]:
-    from moto.server import ThreadedMotoServer
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    try:
-        dynamodb_url = f"http://127.0.0.1:{port}"
+    with serving_moto() as dynamodb_url:
         _dynamodb(dynamodb_url).create_table(
             TableName=TABLE,
             KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
@@ -88,5 +80,3 @@ def serving_powertools_endpoint(workdir: Path) -> Iterator[PowertoolsEndpoint]:
         path.write_text(json.dumps(config))
         with running_endpoint(path) as endpoint:
             yield PowertoolsEndpoint(endpoint, dynamodb_url)
-    finally:
-        server.stop()
