@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Mapping
 from dataclasses import dataclass, fields
 from typing import Any, Optional, cast, overload
 
@@ -232,7 +232,8 @@ def _args_and_opts(
 def _value_only(output: pulumi.Output[str]) -> pulumi.Output[str]:
     """The parent's URN without the dependency on the parent: depending on a component means
     depending on its children, this resource among them (a cycle)."""
-    return pulumi.Output(set(), output.future(), output.is_known(), output.is_secret())
+    value = cast("Awaitable[str]", output.future())  # a URN is never None
+    return pulumi.Output(set(), value, output.is_known(), output.is_secret())
 
 
 def _apply_if_needed(value: Any, convert: Any) -> Any:

@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from local_lambda.launcher import RunningEndpoint, running_endpoint
-from tests.support.moto_server import serving_moto
+
+from .moto_server import serving_moto
 
 CODE_DIR = Path(__file__).resolve().parent.parent / "functions" / "idempotent"
 FUNCTION = "idempotent"
