@@ -78,8 +78,8 @@ def test_a_playbook_with_a_key_recovers_lost_answers_and_the_body_runs_once(
     assert relays["no_key_drop_url"].connections == 1
     assert relays["always_drop_url"].connections == 5 and relays["always_drop_url"].faults == 5
     assert relays["hold_url"].connections == 2
-    # The key is not secret (it may be shown like any option) but is in no error message.
-    assert "Not retried" in run.proc.stdout
+    # The messages (and that the key's value is in none of them) are checked by the playbook's
+    # asserts: ansible-core < 2.19 does not show a hidden failed result's msg.
     run.assert_no_leak()
     for name, times in runs.items():
         tally[f"idempotency (Ansible {powertools_runner.execution}, {name}): body runs"] += times
