@@ -23,9 +23,9 @@ import threading
 from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
-from ._version import __version__
 from .account_policy import fetch_caller_account
-from .assume_role import assumed_role_session
+from .assume_role import role_chain_session
+from .client_factory import USER_AGENT_EXTRA, ClientFactory
 from .errors import CredentialsError, LambdaInvocationError, MissingDependencyError, ValidationError
 from .keepalive import apply_keepalive
 from .settings import (
@@ -55,7 +55,6 @@ __all__ = [
     "import_boto3",
 ]
 
-USER_AGENT_EXTRA = f"ephemeral-lambda-invocation/{__version__}"
 CLIENT_CACHE_SIZE = 32
 # Besides every AWS_* variable: the proxy variables (any case, as urllib and botocore accept
 # both) and HOME, which locates the default ~/.aws/config and ~/.aws/credentials.
@@ -77,22 +76,17 @@ class Connection:
     def sts_client(self) -> Any:
         """An STS client with this connection's credentials, endpoint, TLS, proxies and timeouts."""
         with self._session_lock:  # creating clients from one session is not thread-safe
-            return self.session.client(
-                "sts",
-                endpoint_url=self.settings.sts_endpoint_url,
-                verify=self.settings.verify,
-                config=self.config,
-            )
+            return self.session.client("sts")  # the factory adds the settings (client_factory.py)
 
     def caller_account(self) -> str:
         """The account the calls are made from; asked of STS once per connection.
 
-        With role_arn it is the role's own account (the assumed session's account), so
-        no STS call is made beyond AssumeRole.
+        With a role chain (or a web identity) it is the last role's own account, so no
+        STS call is made beyond AssumeRole.
         """
         with self._account_lock:  # one STS call even when many threads start at once
             if self._caller_account is None:
-                role_arn = self.settings.role_arn
+                role_arn = self.settings.final_role_arn
                 self._caller_account = (
                     role_arn.split(":")[4]
                     if role_arn
@@ -177,7 +171,6 @@ if hasattr(os, "register_at_fork"):  # POSIX
 
 def _create_connection(settings: ConnectionSettings) -> Connection:
     boto3 = import_boto3()
-    from botocore.config import Config
     from botocore.exceptions import (
         ConfigNotFound,
         ConfigParseError,
@@ -185,8 +178,8 @@ def _create_connection(settings: ConnectionSettings) -> Connection:
         ProfileNotFound,
     )
 
+    factory = ClientFactory(settings)
     try:
-        botocore_session = _botocore_session(settings)
         session = boto3.session.Session(
             aws_access_key_id=settings.access_key,
             aws_secret_access_key=settings.secret_key,
@@ -194,28 +187,13 @@ def _create_connection(settings: ConnectionSettings) -> Connection:
             # botocore itself reads only AWS_DEFAULT_REGION; AWS_REGION is what the AWS CLI v2,
             # the other SDKs and Lambda's own runtime set, so it is honoured first.
             region_name=settings.region or os.environ.get("AWS_REGION") or None,
-            botocore_session=botocore_session,
+            botocore_session=factory.install(_botocore_session(settings)),
             profile_name=settings.profile,
         )
-        config = Config(
-            read_timeout=settings.read_timeout,
-            connect_timeout=settings.connect_timeout,
-            retries={"mode": "standard", "total_max_attempts": 1},
-            # SO_KEEPALIVE; keepalive.py adds the timers that make probes beat a NAT's idle limit.
-            tcp_keepalive=True,
-            user_agent_extra=USER_AGENT_EXTRA,
-            proxies=_proxies(settings),
-        )
-        if settings.role_arn:
-            session = assumed_role_session(
-                session, settings, settings.role_arn, config, _botocore_session(settings)
-            )
-        client: LambdaClient = session.client(
-            "lambda",
-            endpoint_url=settings.endpoint_url,
-            verify=settings.verify,
-            config=config,
-        )
+        if settings.role_chain or settings.web_identity is not None:
+            session = role_chain_session(session, settings, factory.install(_botocore_session(settings)))
+        # endpoint_url, verify and the Config (timeouts, no retries, proxies) come from the factory.
+        client: LambdaClient = session.client("lambda")
         apply_keepalive(client)
     except ProfileNotFound as exc:
         raise CredentialsError(
@@ -233,7 +211,7 @@ def _create_connection(settings: ConnectionSettings) -> Connection:
         raise
     except Exception as exc:  # any other botocore failure (or its ValueError for a bad URL)
         raise setup_error(exc) from None
-    return Connection(settings, session, config, client)
+    return Connection(settings, session, factory.lambda_config, client)
 
 
 def _botocore_session(settings: ConnectionSettings) -> Any:
@@ -248,10 +226,3 @@ def _botocore_session(settings: ConnectionSettings) -> Any:
     if settings.profile is not None:
         session.set_config_variable("profile", settings.profile)
     return session
-
-
-def _proxies(settings: ConnectionSettings) -> dict[str, str] | None:
-    proxies = {
-        scheme: url for scheme, url in (("http", settings.http_proxy), ("https", settings.https_proxy)) if url
-    }
-    return proxies or None

@@ -42,6 +42,11 @@ def fetch_caller_account(sts_client: Any, settings: ConnectionSettings) -> str:
     account = identity.get("Account") if isinstance(identity, dict) else None
     if not isinstance(account, str) or not ACCOUNT_ID_RE.fullmatch(account):
         raise AwsError(
-            "InvalidResponse", None, None, "STS returned no account id", operation="GetCallerIdentity"
+            "InvalidResponse",
+            None,
+            None,
+            "STS returned no account id",
+            operation="GetCallerIdentity",
+            service="STS",
         )
     return account
