@@ -197,7 +197,8 @@ def test_sts_refusal_fails_with_the_core_message_only():
     assert outcome["failed"] is True and outcome["changed"] is False
     assert (
         outcome["msg"]
-        == "STS AssumeRole failed with AccessDenied (HTTP 403, request id sts-1): check the role's trust policy"
+        == "STS AssumeRole failed with AccessDenied (HTTP 403, request id sts-1): "
+        "check the role's trust policy"
     )
     assert "result" not in outcome
 
