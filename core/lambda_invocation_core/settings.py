@@ -6,6 +6,7 @@ Every rule names the field it checks; nothing here talks to AWS.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -49,7 +50,7 @@ class ConnectionSettings:
     role_duration: int | None = None
     # Roles assumed in order, each with the credentials of the one before; the first with
     # the web identity's role when web_identity is set, else with the base credentials.
-    assume_roles: tuple[AssumeRole, ...] | None = None
+    assume_roles: Sequence[AssumeRole] | None = None
     web_identity: WebIdentity | None = None
     # STS endpoint for AssumeRole and GetCallerIdentity (otherwise AWS_ENDPOINT_URL_STS,
     # the profile, or the regional default).
@@ -137,7 +138,7 @@ class ConnectionSettings:
             if not isinstance(roles, tuple) or not all(isinstance(role, AssumeRole) for role in roles):
                 raise ValidationError("assume_roles", "must be a list of AssumeRole entries")
             for index, role in enumerate(roles):
-                role.validate(lambda name, index=index: f"assume_roles[{index}].{name}")  # type: ignore[misc]
+                role.validate(lambda name, index=index: f"assume_roles[{index}].{name}")
             object.__setattr__(self, "assume_roles", roles or None)
         if self.web_identity is not None:
             if not isinstance(self.web_identity, WebIdentity):
@@ -149,7 +150,7 @@ class ConnectionSettings:
         """The roles to assume in order (role_arn and its fields are the one-entry form)."""
         if self.role_arn is not None:
             return (AssumeRole(self.role_arn, self.role_session_name, self.external_id, self.role_duration),)
-        return self.assume_roles or ()
+        return tuple(self.assume_roles or ())
 
     @property
     def final_role_arn(self) -> str | None:

@@ -17,9 +17,9 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Union, cast
 
 from .errors import ValidationError
 
@@ -38,20 +38,26 @@ MAX_TAGS = 50
 _TAG_PUNCTUATION = frozenset("_.:/=+-@")
 
 Namer = Callable[[str], str]
+Policy = Union[str, Mapping[str, Any], None]
+Tags = Union[Mapping[str, str], Sequence[tuple[str, str]]]
 
 
 @dataclass(frozen=True)
 class AssumeRole:
-    """One role of the chain (STS AssumeRole). ``tags`` may be given as a mapping."""
+    """One role of the chain (STS AssumeRole).
+
+    Lists and mappings given are kept as tuples (``tags`` as key/value pairs, ``policy``
+    as compact JSON text), so that the settings hash.
+    """
 
     role_arn: str
     session_name: str | None = None
     external_id: str | None = field(default=None, repr=False)
     duration: int | None = None  # seconds, 900 to 43200
-    policy: str | None = None  # an IAM policy document as JSON text (or a mapping)
-    policy_arns: tuple[str, ...] = ()
-    tags: tuple[tuple[str, str], ...] = ()  # session tags, key -> value
-    transitive_tag_keys: tuple[str, ...] = ()
+    policy: Policy = None  # an IAM policy document: JSON text or a mapping
+    policy_arns: Sequence[str] = ()
+    tags: Tags = ()  # session tags: a mapping of key to value, or pairs
+    transitive_tag_keys: Sequence[str] = ()
     source_identity: str | None = None
 
     def __post_init__(self) -> None:
@@ -133,7 +139,8 @@ class AssumeRole:
         if self.source_identity is not None:
             arguments["SourceIdentity"] = self.source_identity
         if self.tags:
-            arguments["Tags"] = [{"Key": key, "Value": value} for key, value in self.tags]
+            pairs = cast("tuple[tuple[str, str], ...]", self.tags)
+            arguments["Tags"] = [{"Key": key, "Value": value} for key, value in pairs]
         if self.transitive_tag_keys:
             arguments["TransitiveTagKeys"] = list(self.transitive_tag_keys)
         return arguments
@@ -152,8 +159,8 @@ class WebIdentity:
     token_file: str | None = None
     session_name: str | None = None
     duration: int | None = None
-    policy: str | None = None
-    policy_arns: tuple[str, ...] = ()
+    policy: Policy = None
+    policy_arns: Sequence[str] = ()
 
     def __post_init__(self) -> None:
         _normalize(self, ("policy_arns",))
@@ -195,7 +202,7 @@ def _normalize(entry: object, names: tuple[str, ...]) -> None:
 
 
 def _common_arguments(
-    arguments: dict[str, Any], duration: int | None, policy: str | None, arns: tuple[str, ...]
+    arguments: dict[str, Any], duration: int | None, policy: Policy, arns: Sequence[str]
 ) -> None:
     if duration is not None:
         arguments["DurationSeconds"] = duration
