@@ -32,6 +32,7 @@ from .errors import (
     ValidationError,
 )
 from .invoke import NOT_RUN_RETRYABLE_CODES, RETRYABLE_CODES, InvocationResult, invoke, send
+from .role_settings import AssumeRole, WebIdentity
 from .validation import (
     LOG_TYPES,
     MAX_CLIENT_CONTEXT_CHARS,
@@ -52,6 +53,7 @@ __all__ = [
     "NOT_RUN_RETRYABLE_CODES",
     "RETRYABLE_CODES",
     "AccountNotAllowedError",
+    "AssumeRole",
     "AwsError",
     "BotocoreTooOldError",
     "ConnectionLostError",
@@ -69,6 +71,7 @@ __all__ = [
     "SdkError",
     "ThrottledError",
     "ValidationError",
+    "WebIdentity",
     "build_request",
     "clear_client_cache",
     "encode_client_context",
