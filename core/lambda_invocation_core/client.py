@@ -225,4 +225,7 @@ def _botocore_session(settings: ConnectionSettings) -> Any:
         session.set_config_variable("credentials_file", settings.shared_credentials_file)
     if settings.profile is not None:
         session.set_config_variable("profile", settings.profile)
+    if settings.sts_region is not None:
+        # STS in that region: botocore before 1.36 would send legacy regions' calls to the global endpoint.
+        session.set_config_variable("sts_regional_endpoints", "regional")
     return session

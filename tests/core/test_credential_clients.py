@@ -348,6 +348,12 @@ def test_the_url_botocore_resolves(
         "AWS_ENDPOINT_URL_LAMBDA",
     ):
         monkeypatch.delenv(name, raising=False)
+    # botocore before 1.36 sends us-east-1's STS calls to the global endpoint by default;
+    # sts_region asks for the regional one by itself.
+    if "sts_region" in overrides:
+        monkeypatch.delenv("AWS_STS_REGIONAL_ENDPOINTS", raising=False)
+    else:
+        monkeypatch.setenv("AWS_STS_REGIONAL_ENDPOINTS", "regional")
     # A bare function name: the account guard asks STS GetCallerIdentity first.
     given = core.ConnectionSettings(
         region="us-east-1",
