@@ -18,12 +18,12 @@ class TlsSts:
 @contextlib.contextmanager
 def serving_tls_sts(folder: Path) -> Iterator[TlsSts]:
     import trustme
-    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
-    from werkzeug.serving import make_server
 
     # moto >= 5.2 has its own request handler; the moto the floors' Python 3.9 gets has none
     # (werkzeug's own then).
     from moto.moto_server import werkzeug_app
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+    from werkzeug.serving import make_server
 
     handler = getattr(werkzeug_app, "MotoRequestHandler", None)
 
