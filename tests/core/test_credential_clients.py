@@ -379,3 +379,22 @@ def test_invalid_endpoint_settings(overrides: dict[str, Any], field: str) -> Non
     with pytest.raises(core.ValidationError) as caught:
         core.ConnectionSettings(**overrides)
     assert caught.value.field == field
+
+
+def test_a_profile_roles_failure_while_signing_get_caller_identity_names_assume_role(
+    scripted_lambda: ScriptedLambda, tmp_path: Path
+) -> None:
+    # The account guard asks STS who the caller is; signing that first assumes the profile's role.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings = profile_settings(
+        scripted_lambda.url,
+        role_profile(tmp_path),
+        sts_endpoint_url=f"http://127.0.0.1:{port}",
+        allowed_account_ids=("333333333333",),
+    )
+    with pytest.raises(core.EndpointUnreachableError) as caught:
+        core.invoke("f", {}, connection=settings)
+    assert str(caught.value).startswith(f"STS AssumeRole: could not connect to http://127.0.0.1:{port}")
+    assert scripted_lambda.requests == []
