@@ -31,6 +31,13 @@ from tests.support.loopback_http import serving
 PROFILE_ROLE = "arn:aws:iam::333333333333:role/profile-role"
 
 
+def free_port() -> int:
+    """A loopback port nothing listens on (connection refused)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 def write_config(tmp_path: Path, body: str) -> str:
     path = tmp_path / "config"
     path.write_text(body)
@@ -153,9 +160,7 @@ def test_a_profile_roles_refusal_is_sts_assume_roles_not_invokes(
 def test_an_unreachable_sts_for_a_profile_role_is_not_an_unreachable_lambda(
     scripted_lambda: ScriptedLambda, tmp_path: Path
 ) -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     settings = profile_settings(
         scripted_lambda.url, role_profile(tmp_path), sts_endpoint_url=f"http://127.0.0.1:{port}"
     )
@@ -385,9 +390,7 @@ def test_a_profile_roles_failure_while_signing_get_caller_identity_names_assume_
     scripted_lambda: ScriptedLambda, tmp_path: Path
 ) -> None:
     # The account guard asks STS who the caller is; signing that first assumes the profile's role.
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     settings = profile_settings(
         scripted_lambda.url,
         role_profile(tmp_path),
