@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from .errors import AccountNotAllowedError, AwsError
-from .settings import ACCOUNT_ID_RE, ConnectionSettings
 from . import credential_calls
+from .errors import AccountNotAllowedError, AwsError
 from .log_redaction import invoke_logs_dropped
+from .settings import ACCOUNT_ID_RE, ConnectionSettings
 from .validation import function_account
 
 

@@ -24,14 +24,12 @@ from .settings import ConnectionSettings
 
 
 def role_chain_session(base_session: Any, settings: ConnectionSettings, role_botocore_session: Any) -> Any:
-    """A boto3 session on ``role_botocore_session`` that signs as the chain's last role.
+    """``role_botocore_session``, made to sign as the chain's last role.
 
     ``base_session`` holds the credentials the chain starts from (unused with a web
     identity); ``role_botocore_session`` is a fresh botocore session with the same files,
     profile and client factory as the base session.
     """
-    import boto3.session
-
     create_client = role_botocore_session.create_client
     identity = settings.web_identity
     if identity is not None:
@@ -46,7 +44,10 @@ def role_chain_session(base_session: Any, settings: ConnectionSettings, role_bot
     for role in settings.role_chain:
         credentials = _role_credentials(create_client, credentials, role, settings)
     _insert_first(role_botocore_session, credentials)
-    return boto3.session.Session(botocore_session=role_botocore_session, region_name=base_session.region_name)
+    region = base_session.get_config_variable("region")
+    if region is not None:
+        role_botocore_session.set_config_variable("region", region)
+    return role_botocore_session
 
 
 def _role_credentials(create_client: Any, source: Any, role: Any, settings: ConnectionSettings) -> Any:

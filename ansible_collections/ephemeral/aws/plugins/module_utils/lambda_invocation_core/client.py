@@ -2,7 +2,7 @@
 # Licence: see LICENSE and LICENSES/ at the collection root
 # SPDX-License-Identifier: Apache-2.0 OR GPL-3.0-or-later
 # GENERATED from core/lambda_invocation_core/client.py by scripts/sync_module_utils.py: edit core/, then re-run it.
-"""The boto3 Lambda client: built from explicit settings, cached per process.
+"""The Lambda client: built with botocore from explicit settings, cached per process.
 
 Retries are switched off in botocore (``total_max_attempts=1``): its default policy
 re-sends a request after a read timeout, a dropped connection or a 5xx, and for Invoke
@@ -17,6 +17,11 @@ no credential is kept in a printable key. The contents of the AWS config and cre
 files are read once per client: call ``clear_client_cache()`` after editing them in a
 long-lived process. A forked child starts with an empty cache. The cache holds at most
 ``CLIENT_CACHE_SIZE`` clients and drops the least recently used.
+
+The client is made from botocore alone (boto3's Session adds nothing a Lambda client
+uses, and importing boto3 costs about 10 ms more); botocore's data is loaded once per
+process (warm.py). The settings boto3's Session took (keys, region, profile) are set on
+the botocore session as boto3 would.
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ from .settings import (
     ConnectionSettings,
 )
 from .transport_errors import setup_error
+from .warm import new_session, shared_loader
 
 if TYPE_CHECKING:  # pragma: no cover
     from mypy_boto3_lambda import LambdaClient
@@ -57,6 +63,7 @@ __all__ = [
     "get_client",
     "get_connection",
     "import_boto3",
+    "import_botocore",
 ]
 
 CLIENT_CACHE_SIZE = 32
@@ -80,7 +87,7 @@ class Connection:
     def sts_client(self) -> Any:
         """An STS client with this connection's credentials, endpoint, TLS, proxies and timeouts."""
         with self._session_lock:  # creating clients from one session is not thread-safe
-            return self.session.client("sts")  # the factory adds the settings (client_factory.py)
+            return self.session.create_client("sts")  # the factory adds the settings (client_factory.py)
 
     def caller_account(self) -> str:
         """The account the calls are made from; asked of STS once per connection.
@@ -114,14 +121,19 @@ def environment_digest() -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
 
 
-def import_boto3() -> Any:
+def import_botocore() -> Any:
+    """botocore.session, or MissingDependencyError naming the package to install (boto3 brings botocore)."""
     try:
-        import boto3
+        import botocore.session
     except ImportError:
         raise MissingDependencyError(
             "boto3 is required to invoke Lambda functions: pip install boto3"
         ) from None
-    return boto3
+    return botocore.session
+
+
+# The name before the client was built from botocore alone.
+import_boto3 = import_botocore
 
 
 def get_connection(settings: ConnectionSettings) -> Connection:
@@ -174,7 +186,7 @@ if hasattr(os, "register_at_fork"):  # POSIX
 
 
 def _create_connection(settings: ConnectionSettings) -> Connection:
-    boto3 = import_boto3()
+    import_botocore()
     from botocore.exceptions import (
         ConfigNotFound,
         ConfigParseError,
@@ -184,20 +196,19 @@ def _create_connection(settings: ConnectionSettings) -> Connection:
 
     factory = ClientFactory(settings)
     try:
-        session = boto3.session.Session(
-            aws_access_key_id=settings.access_key,
-            aws_secret_access_key=settings.secret_key,
-            aws_session_token=settings.session_token,
-            # botocore itself reads only AWS_DEFAULT_REGION; AWS_REGION is what the AWS CLI v2,
-            # the other SDKs and Lambda's own runtime set, so it is honoured first.
-            region_name=settings.region or os.environ.get("AWS_REGION") or None,
-            botocore_session=factory.install(_botocore_session(settings)),
-            profile_name=settings.profile,
-        )
+        session = factory.install(_botocore_session(settings))
+        # What boto3's Session did with these settings: explicit keys replace the chain.
+        if settings.access_key or settings.secret_key or settings.session_token:
+            session.set_credentials(settings.access_key, settings.secret_key, settings.session_token)
+        # botocore itself reads only AWS_DEFAULT_REGION; AWS_REGION is what the AWS CLI v2,
+        # the other SDKs and Lambda's own runtime set, so it is honoured first.
+        region = settings.region or os.environ.get("AWS_REGION")
+        if region:
+            session.set_config_variable("region", region)
         if settings.role_chain or settings.web_identity is not None:
             session = role_chain_session(session, settings, factory.install(_botocore_session(settings)))
         # endpoint_url, verify and the Config (timeouts, no retries, proxies) come from the factory.
-        client: LambdaClient = session.client("lambda")
+        client: LambdaClient = session.create_client("lambda")
         apply_keepalive(client)
     except ProfileNotFound as exc:
         raise CredentialsError(
@@ -219,10 +230,9 @@ def _create_connection(settings: ConnectionSettings) -> Connection:
 
 
 def _botocore_session(settings: ConnectionSettings) -> Any:
-    """A botocore session reading the profile from the configured files."""
-    import botocore.session
-
-    session = botocore.session.Session()
+    """A botocore session reading the profile from the configured files, on the shared data loader."""
+    import_botocore()
+    session = new_session()
     if settings.shared_config_file is not None:
         session.set_config_variable("config_file", settings.shared_config_file)
     if settings.shared_credentials_file is not None:
@@ -232,4 +242,5 @@ def _botocore_session(settings: ConnectionSettings) -> Any:
     if settings.sts_region is not None:
         # STS in that region: botocore before 1.36 would send legacy regions' calls to the global endpoint.
         session.set_config_variable("sts_regional_endpoints", "regional")
+    session.register_component("data_loader", shared_loader(session.get_config_variable("data_path")))
     return session
