@@ -33,6 +33,7 @@ from .errors import (
     ValidationError,
 )
 from .invoke import NOT_RUN_RETRYABLE_CODES, RETRYABLE_CODES, InvocationResult, invoke, send
+from .role_settings import AssumeRole, WebIdentity
 from .validation import (
     DEFAULT_IDEMPOTENCY_KEY_FIELD,
     LOG_TYPES,
@@ -55,6 +56,7 @@ __all__ = [
     "NOT_RUN_RETRYABLE_CODES",
     "RETRYABLE_CODES",
     "AccountNotAllowedError",
+    "AssumeRole",
     "AwsError",
     "BotocoreTooOldError",
     "ConnectionLostError",
@@ -73,6 +75,7 @@ __all__ = [
     "SdkError",
     "ThrottledError",
     "ValidationError",
+    "WebIdentity",
     "build_request",
     "clear_client_cache",
     "encode_client_context",

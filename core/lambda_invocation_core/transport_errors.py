@@ -74,6 +74,9 @@ _ASSUME_ROLE_HINT = (
 )
 _STS_HINTS = {
     "AssumeRole": _ASSUME_ROLE_HINT,
+    "AssumeRoleWithWebIdentity": "STS refused the web identity; check the role's trust policy for the "
+    "token's issuer and audience, and that the token has not expired",
+    "GetRoleCredentials": "SSO refused the role credentials; run aws sso login for the profile",
     "GetCallerIdentity": "STS refused to say which account the credentials belong to "
     "(needed for allowed_account_ids / forbidden_account_ids)",
 }
@@ -144,18 +147,19 @@ def invoke_error(
 
 
 def sts_error(
-    exc: Exception, operation: str, endpoint: str | None, settings: ConnectionSettings
+    exc: Exception, operation: str, endpoint: str | None, settings: ConnectionSettings, service: str = "STS"
 ) -> LambdaInvocationError:
-    """The typed error for a failed STS call (AssumeRole, GetCallerIdentity); no Invoke was sent."""
+    """The typed error for a failed credential call (STS AssumeRole, GetCallerIdentity, SSO
+    GetRoleCredentials, ...); no Invoke was sent."""
     from botocore.exceptions import ClientError
 
     if isinstance(exc, ClientError):
         code, status, request_id = error_fields(exc.response)
-        hint = _STS_HINTS.get(operation, "STS refused the call")
-        return AwsError(code, status, request_id, hint, operation=operation)
+        hint = _STS_HINTS.get(operation, f"{service} refused the call")
+        return AwsError(code, status, request_id, hint, operation=operation, service=service)
     names = _class_names(exc)
-    endpoint = safe_url(endpoint or "the STS endpoint")
-    label = f"STS {operation}"
+    endpoint = safe_url(endpoint or f"the {service} endpoint")
+    label = f"{service} {operation}"
     unreachable = _unreachable(exc, names, endpoint, settings, "Lambda was not called")
     if unreachable is not None:
         return EndpointUnreachableError(f"{label}: {unreachable}")
@@ -174,6 +178,11 @@ def sts_error(
             f"{label}: failed with {type(exc).__name__}; Lambda was not called", type(exc).__name__
         )
     return _configuration_error(exc, names, label)
+
+
+def credential_setup_error(exc: Exception) -> LambdaInvocationError:
+    """The typed error for an exception raised while fetching credentials, before any call."""
+    return _configuration_error(exc, _class_names(exc), "fetching credentials")
 
 
 def setup_error(exc: Exception) -> LambdaInvocationError:

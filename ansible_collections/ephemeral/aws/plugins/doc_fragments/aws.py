@@ -88,9 +88,12 @@ options:
     description:
       - A dictionary of botocore configuration settings
         (U(https://botocore.amazonaws.com/v1/documentation/api/latest/reference/config.html)).
-      - Only V(connect_timeout) and V(read_timeout) are supported. Other settings, V(retries) in
-        particular, are refused, as the collection turns botocore's retries off and retries only
-        when Lambda answered that it did not run the function, so that a function never runs
+      - Only V(connect_timeout), V(read_timeout), V(use_fips_endpoint) and V(use_dualstack_endpoint)
+        are supported (the last two, added in version 0.2.0, send Lambda and STS calls to botocore's
+        FIPS and/or dual-stack endpoints, except to an explicit O(endpoint_url)).
+      - Other settings, V(retries) in particular, are refused, as the collection turns botocore's
+        retries off and retries only when Lambda answered that it did not run the function, so
+        that a function never runs
         twice for one task.
     type: dict
   read_timeout:
@@ -251,9 +254,12 @@ options:
     description:
       - A dictionary of botocore configuration settings
         (U(https://botocore.amazonaws.com/v1/documentation/api/latest/reference/config.html)).
-      - Only V(connect_timeout) and V(read_timeout) are supported. Other settings, V(retries) in
-        particular, are refused, as the collection turns botocore's retries off and retries only
-        when Lambda answered that it did not run the function, so that a function never runs
+      - Only V(connect_timeout), V(read_timeout), V(use_fips_endpoint) and V(use_dualstack_endpoint)
+        are supported (the last two, added in version 0.2.0, send Lambda and STS calls to botocore's
+        FIPS and/or dual-stack endpoints, except to an explicit O(endpoint_url)).
+      - Other settings, V(retries) in particular, are refused, as the collection turns botocore's
+        retries off and retries only when Lambda answered that it did not run the function, so
+        that a function never runs
         twice for one lookup.
     type: dict
     vars:

@@ -190,6 +190,9 @@ ENVIRONMENT = tuple(name for o in OPTIONS for name in o.env)
 AWS_CONFIG_KEYS = {
     "read_timeout": "read_timeout",
     "connect_timeout": "connect_timeout",
+    # botocore's FIPS / dual-stack endpoints for Lambda and STS (not for an explicit endpoint_url).
+    "use_fips_endpoint": "use_fips_endpoint",
+    "use_dualstack_endpoint": "use_dualstack_endpoint",
 }
 
 

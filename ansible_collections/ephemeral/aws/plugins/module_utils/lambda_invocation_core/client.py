@@ -33,9 +33,9 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from ._version import __version__
 from .account_policy import fetch_caller_account
-from .assume_role import assumed_role_session
+from .assume_role import role_chain_session
+from .client_factory import USER_AGENT_EXTRA, ClientFactory
 from .errors import CredentialsError, LambdaInvocationError, MissingDependencyError, ValidationError
 from .keepalive import apply_keepalive
 from .settings import (
@@ -67,7 +67,6 @@ __all__ = [
     "import_botocore",
 ]
 
-USER_AGENT_EXTRA = f"ephemeral-lambda-invocation/{__version__}"
 CLIENT_CACHE_SIZE = 32
 # Besides every AWS_* variable: the proxy variables (any case, as urllib and botocore accept
 # both) and HOME, which locates the default ~/.aws/config and ~/.aws/credentials.
@@ -90,22 +89,17 @@ class Connection:
     def sts_client(self) -> Any:
         """An STS client with this connection's credentials, endpoint, TLS, proxies and timeouts."""
         with self._session_lock:  # creating clients from one session is not thread-safe
-            return self.session.create_client(
-                "sts",
-                endpoint_url=self.settings.sts_endpoint_url,
-                verify=self.settings.verify,
-                config=self.config,
-            )
+            return self.session.create_client("sts")  # the factory adds the settings (client_factory.py)
 
     def caller_account(self) -> str:
         """The account the calls are made from; asked of STS once per connection.
 
-        With role_arn it is the role's own account (the assumed session's account), so
-        no STS call is made beyond AssumeRole.
+        With a role chain (or a web identity) it is the last role's own account, so no
+        STS call is made beyond AssumeRole.
         """
         with self._account_lock:  # one STS call even when many threads start at once
             if self._caller_account is None:
-                role_arn = self.settings.role_arn
+                role_arn = self.settings.final_role_arn
                 self._caller_account = (
                     role_arn.split(":")[4]
                     if role_arn
@@ -218,7 +212,6 @@ if hasattr(os, "register_at_fork"):  # POSIX
 
 def _create_connection(settings: ConnectionSettings) -> Connection:
     import_botocore()
-    from botocore.config import Config
     from botocore.exceptions import (
         ConfigNotFound,
         ConfigParseError,
@@ -226,8 +219,9 @@ def _create_connection(settings: ConnectionSettings) -> Connection:
         ProfileNotFound,
     )
 
+    factory = ClientFactory(settings)
     try:
-        session = _botocore_session(settings)
+        session = factory.install(_botocore_session(settings))
         # What boto3's Session did with these settings: explicit keys replace the chain.
         if settings.access_key or settings.secret_key or settings.session_token:
             session.set_credentials(settings.access_key, settings.secret_key, settings.session_token)
@@ -236,24 +230,10 @@ def _create_connection(settings: ConnectionSettings) -> Connection:
         region = settings.region or os.environ.get("AWS_REGION")
         if region:
             session.set_config_variable("region", region)
-        config = Config(
-            read_timeout=settings.read_timeout,
-            connect_timeout=settings.connect_timeout,
-            retries={"mode": "standard", "total_max_attempts": 1},
-            # SO_KEEPALIVE; keepalive.py adds the timers that make probes beat a NAT's idle limit.
-            tcp_keepalive=True,
-            user_agent_extra=USER_AGENT_EXTRA,
-            proxies=_proxies(settings),
-        )
-        if settings.role_arn:
-            role_session = _botocore_session(settings)
-            session = assumed_role_session(session, settings, settings.role_arn, config, role_session)
-        client: LambdaClient = session.create_client(
-            "lambda",
-            endpoint_url=settings.endpoint_url,
-            verify=settings.verify,
-            config=config,
-        )
+        if settings.role_chain or settings.web_identity is not None:
+            session = role_chain_session(session, settings, factory.install(_botocore_session(settings)))
+        # endpoint_url, verify and the Config (timeouts, no retries, proxies) come from the factory.
+        client: LambdaClient = session.create_client("lambda")
         apply_keepalive(client)
     except ProfileNotFound as exc:
         raise CredentialsError(
@@ -271,7 +251,7 @@ def _create_connection(settings: ConnectionSettings) -> Connection:
         raise
     except Exception as exc:  # any other botocore failure (or its ValueError for a bad URL)
         raise setup_error(exc) from None
-    return Connection(settings, session, config, client)
+    return Connection(settings, session, factory.lambda_config, client)
 
 
 def _botocore_session(settings: ConnectionSettings) -> Any:
@@ -284,12 +264,8 @@ def _botocore_session(settings: ConnectionSettings) -> Any:
         session.set_config_variable("credentials_file", settings.shared_credentials_file)
     if settings.profile is not None:
         session.set_config_variable("profile", settings.profile)
+    if settings.sts_region is not None:
+        # STS in that region: botocore before 1.36 would send legacy regions' calls to the global endpoint.
+        session.set_config_variable("sts_regional_endpoints", "regional")
     session.register_component("data_loader", shared_loader(session.get_config_variable("data_path")))
     return session
-
-
-def _proxies(settings: ConnectionSettings) -> dict[str, str] | None:
-    proxies = {
-        scheme: url for scheme, url in (("http", settings.http_proxy), ("https", settings.https_proxy)) if url
-    }
-    return proxies or None

@@ -31,7 +31,7 @@ class MissingDependencyError(LambdaInvocationError, ImportError):
 
 
 class AwsError(LambdaInvocationError):
-    """AWS refused the Invoke request (or STS refused the role assumption).
+    """AWS refused the Invoke request, or a credential call (``service`` STS or SSO).
 
     Carries the AWS error code, the HTTP status and the request id so that a user can
     quote them to AWS support, plus a one-line hint for the common codes.
@@ -44,12 +44,15 @@ class AwsError(LambdaInvocationError):
         request_id: str | None,
         hint: str,
         operation: str = "Invoke",
+        service: str | None = None,
     ) -> None:
         self.code = code
         self.http_status = http_status
         self.request_id = request_id
         self.hint = hint
         self.operation = operation
+        # None for Lambda; "STS" or "SSO" for a credential call (then no Invoke was sent).
+        self.service = service
         details = ", ".join(
             part
             for part in (
@@ -59,7 +62,8 @@ class AwsError(LambdaInvocationError):
             if part
         )
         suffix = f" ({details})" if details else ""
-        super().__init__(f"{operation} failed with {code}{suffix}: {hint}")
+        prefix = f"{service} " if service else ""
+        super().__init__(f"{prefix}{operation} failed with {code}{suffix}: {hint}")
 
 
 class RetriesExhaustedError(AwsError):

@@ -17,6 +17,7 @@ from __future__ import annotations
 import time
 from typing import Any, Callable
 
+from . import credential_calls
 from .account_policy import enforce_account_policy
 from .client import ConnectionSettings, get_connection
 from .errors import IdempotencyInProgressError, InvocationUncertainError, LambdaInvocationError
@@ -149,12 +150,20 @@ def _call(client: Any, kwargs: dict[str, Any], connection: ConnectionSettings, r
     """One Invoke request, with botocore's exceptions translated; never repeated here."""
     from botocore.exceptions import ClientError
 
+    # Credentials are fetched while the request is signed (STS, SSO): inside the block, so
+    # their answers stay out of the debug logs too, and each failure is named for its call.
     with invoke_logs_dropped():
+        credential_calls.reset()
         try:
             response = client.invoke(**kwargs)
-        except (ClientError, LambdaInvocationError):
-            raise  # AWS's answer (send() decides), or an STS failure already translated
+        except LambdaInvocationError:
+            raise  # a credential call's failure, already translated
         except Exception as exc:  # every botocore failure, and those outside BotoCoreError
+            credential_failure = credential_calls.failed_call_error(exc, connection)
+            if credential_failure is not None:  # STS or SSO failed: no Invoke was sent
+                raise credential_failure from None
+            if isinstance(exc, ClientError):
+                raise  # Lambda's answer: send() decides
             raise invoke_error(exc, client.meta.endpoint_url, connection, retry_note=retry_note) from None
         try:
             # The body is streamed: a timeout or a dropped connection can still happen

@@ -37,11 +37,19 @@ def test_aws_config_timeouts_and_precedence():
     assert (settings.read_timeout, settings.connect_timeout) == (30, 2)
     settings = common.connection_settings({"aws_config": {"read_timeout": 30}, "read_timeout": 45})
     assert settings.read_timeout == 45
+    settings = common.connection_settings(
+        {"aws_config": {"use_fips_endpoint": True, "use_dualstack_endpoint": True}}
+    )
+    assert (settings.use_fips_endpoint, settings.use_dualstack_endpoint) == (True, True)
 
 
 @pytest.mark.parametrize("key", ["retries", "max_pool_connections", "proxies"])
 def test_aws_config_other_keys_refused(key):
-    with pytest.raises(ValidationError, match="aws_config: supports only connect_timeout, read_timeout"):
+    with pytest.raises(
+        ValidationError,
+        match="aws_config: supports only connect_timeout, read_timeout, use_dualstack_endpoint, "
+        "use_fips_endpoint;",
+    ):
         common.connection_settings({"aws_config": {key: 1}})
 
 
@@ -116,8 +124,8 @@ def test_declared_keywords_are_the_cores():
     fields = {f.name for f in dataclasses.fields(ConnectionSettings)}
     assert set(common.CONNECTION_OPTIONS.values()) <= fields
     # Set by connection_settings() from other options (verify from validate_certs/aws_ca_bundle,
-    # connect_timeout from aws_config).
-    derived = {"verify", "connect_timeout"}
+    # connect_timeout and the endpoint variants from aws_config).
+    derived = {"verify", "connect_timeout", "use_fips_endpoint", "use_dualstack_endpoint"}
     # Core settings the collection does not offer as options (yet): offering one means an
     # _option(...) line in common.OPTIONS and its documentation. A new core setting fails this
     # test until it is either offered or listed here.
@@ -130,6 +138,10 @@ def test_declared_keywords_are_the_cores():
         "shared_config_file",
         "allowed_account_ids",
         "forbidden_account_ids",
+        "assume_roles",
+        "web_identity",
+        "no_proxy",
+        "sts_region",
     }
     assert fields - set(common.CONNECTION_OPTIONS.values()) == derived | not_offered
     parameters = inspect.signature(build_request).parameters

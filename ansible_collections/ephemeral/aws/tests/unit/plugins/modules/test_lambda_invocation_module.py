@@ -191,13 +191,14 @@ def test_without_role_options_no_role_is_assumed():
 
 def test_sts_refusal_fails_with_the_core_message_only():
     error = core.AwsError(
-        "AccessDenied", 403, "sts-1", "check the role's trust policy", operation="AssumeRole"
+        "AccessDenied", 403, "sts-1", "check the role's trust policy", operation="AssumeRole", service="STS"
     )
     outcome, _send = run_module(dict(BASE, role_arn=ROLE, external_id="ext-" + MARKER), send=error)
     assert outcome["failed"] is True and outcome["changed"] is False
     assert (
         outcome["msg"]
-        == "AssumeRole failed with AccessDenied (HTTP 403, request id sts-1): check the role's trust policy"
+        == "STS AssumeRole failed with AccessDenied (HTTP 403, request id sts-1): "
+        "check the role's trust policy"
     )
     assert "result" not in outcome
 
