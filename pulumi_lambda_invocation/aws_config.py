@@ -39,6 +39,8 @@ TEXT_SETTINGS: Mapping[str, str] = {
     "customCaBundle": "verify",
     "httpProxy": "http_proxy",
     "httpsProxy": "https_proxy",
+    "noProxy": "no_proxy",
+    "stsRegion": "sts_region",
 }
 # Secret configuration: static credentials.
 CREDENTIAL_KEYS: Mapping[str, str] = {
@@ -46,7 +48,8 @@ CREDENTIAL_KEYS: Mapping[str, str] = {
     "secretKey": "secret_key",
     "token": "session_token",
 }
-CREDENTIAL_SETTINGS = tuple(CREDENTIAL_KEYS.values())
+# The stack's credentials, which an explicit profile input replaces (the web identity too).
+CREDENTIAL_SETTINGS = (*CREDENTIAL_KEYS.values(), "web_identity")
 # Lists of files, of which the core takes one each.
 FILE_LIST_SETTINGS: Mapping[str, str] = {
     "sharedCredentialsFiles": "shared_credentials_file",
@@ -56,14 +59,35 @@ ACCOUNT_LIST_SETTINGS: Mapping[str, str] = {
     "allowedAccountIds": "allowed_account_ids",
     "forbiddenAccountIds": "forbidden_account_ids",
 }
-# The first entry of aws:assumeRoles: its keys -> ConnectionSettings fields.
+# Each entry of aws:assumeRoles (every key pulumi-aws takes) -> core.AssumeRole fields.
 ROLE_KEYS: Mapping[str, str] = {
     "roleArn": "role_arn",
-    "sessionName": "role_session_name",
+    "sessionName": "session_name",
     "externalId": "external_id",
-    "duration": "role_duration",
+    "duration": "duration",
+    "policy": "policy",
+    "policyArns": "policy_arns",
+    "tags": "tags",
+    "transitiveTagKeys": "transitive_tag_keys",
+    "sourceIdentity": "source_identity",
 }
-ROLE_SETTINGS = tuple(ROLE_KEYS.values())
+# aws:assumeRoleWithWebIdentity (every key pulumi-aws takes) -> core.WebIdentity fields.
+WEB_IDENTITY_KEYS: Mapping[str, str] = {
+    "roleArn": "role_arn",
+    "sessionName": "session_name",
+    "webIdentityToken": "token",
+    "webIdentityTokenFile": "token_file",
+    "duration": "duration",
+    "policy": "policy",
+    "policyArns": "policy_arns",
+}
+# The stack's settings that an explicit role_arn input replaces (the chain).
+ROLE_SETTINGS = ("assume_roles",)
+# Flags and plain strings about where the calls go.
+FLAG_SETTINGS: Mapping[str, str] = {
+    "useFipsEndpoint": "use_fips_endpoint",
+    "useDualstackEndpoint": "use_dualstack_endpoint",
+}
 # aws:endpoints entry keys -> ConnectionSettings fields.
 ENDPOINT_KEYS: Mapping[str, str] = {"lambda": "endpoint_url", "sts": "sts_endpoint_url"}
 
@@ -72,7 +96,10 @@ HONOURED_KEYS = (
     *CREDENTIAL_KEYS,
     *FILE_LIST_SETTINGS,
     *ACCOUNT_LIST_SETTINGS,
+    *FLAG_SETTINGS,
     "assumeRoles",
+    "assumeRole",
+    "assumeRoleWithWebIdentity",
     "endpoints",
     "insecure",
 )
@@ -100,8 +127,20 @@ def stack_settings(get: ConfigGetter) -> dict[str, Any]:
         settings["verify"] = os.path.expanduser(settings["verify"])
     if _flag("insecure", get("insecure")):
         settings["verify"] = False
+    for key, field in FLAG_SETTINGS.items():
+        if _flag(key, get(key)):
+            settings[field] = True
     settings.update(_endpoints(get("endpoints")))
-    settings.update(_assume_role(get("assumeRoles")))
+    roles = _assume_roles(get("assumeRoles"), get("assumeRole"))
+    if roles:
+        settings["assume_roles"] = roles
+    identity = _entries("assumeRoleWithWebIdentity", get("assumeRoleWithWebIdentity"))
+    if len(identity) > 1:
+        raise core.ValidationError("aws:assumeRoleWithWebIdentity", "must be one object")
+    if identity:
+        settings["web_identity"] = core.WebIdentity(
+            **_entry("assumeRoleWithWebIdentity", identity[0], WEB_IDENTITY_KEYS)
+        )
     return settings
 
 
@@ -112,8 +151,8 @@ def program_stack_settings() -> Mapping[str, Any]:
     environment too), some 7 % of a local invocation; a loop of ``invoke()`` calls reads
     them once. The memo holds while the values the SDK would read are the same: its key is
     every honoured key's raw value in the SDK's configuration map and its two environment
-    fallbacks (``PULUMI_CONFIG`` and ``PULUMI_CONFIG_AWS_<KEY>``), which costs a few dict
-    lookups. Without that map (another SDK version), every call reads the keys afresh.
+    fallbacks (``PULUMI_CONFIG`` and ``PULUMI_CONFIG_AWS_<KEY>``), about 20 us (see
+    :func:`_environment_values`). Without that map (another SDK version), every call reads the keys afresh.
     """
     global _memo
     fingerprint = _fingerprint()
@@ -133,6 +172,8 @@ _FULL_KEYS = tuple(f"aws:{key}" for key in HONOURED_KEYS)
 # The SDK's own names for the per-key environment fallbacks (PULUMI_CONFIG_AWS_REGION ...).
 _env_key = getattr(pulumi.runtime.config, "get_config_env_key", None)
 _ENV_KEYS = tuple(_env_key(key) for key in _FULL_KEYS) if callable(_env_key) else None
+_ENV_NAMES = (*(_ENV_KEYS or ()), "PULUMI_CONFIG")
+_ENV_KEYS_ENCODED = tuple(os.fsencode(name) for name in _ENV_NAMES)
 _memo: tuple[tuple[Any, ...], Mapping[str, Any]] | None = None
 _memo_lock = threading.Lock()
 
@@ -144,12 +185,29 @@ def _fingerprint() -> tuple[Any, ...] | None:
     values = config_map.get()
     if not isinstance(values, Mapping):
         return None
-    environ = os.environ
-    return (
-        tuple(values.get(key) for key in _FULL_KEYS),
-        tuple(environ.get(key) for key in _ENV_KEYS),
-        environ.get("PULUMI_CONFIG"),
-    )
+    return (tuple(map(values.get, _FULL_KEYS)), _environment_values())
+
+
+def _environment_values() -> tuple[Any, ...]:
+    """The values of the SDK's environment fallbacks (None where unset), for the memo's key.
+
+    ``os.environ.get()`` of an unset variable costs about 10 us (a KeyError inside), 17 of
+    them a sixth of a local invocation. On POSIX the encoded mapping behind ``os.environ``
+    (``os.environ._data``, bytes keys, the same values) answers in C; elsewhere, or should
+    CPython ever drop it, the public mapping is read.
+    """
+    data = getattr(os.environ, "_data", None)
+    if os.name == "posix" and isinstance(data, dict):
+        return _encoded_environment_values(data)
+    return _decoded_environment_values(os.environ)
+
+
+def _encoded_environment_values(data: Mapping[bytes, bytes]) -> tuple[bytes | None, ...]:
+    return tuple(map(data.get, _ENV_KEYS_ENCODED))
+
+
+def _decoded_environment_values(environ: Mapping[str, str]) -> tuple[str | None, ...]:
+    return tuple(map(environ.get, _ENV_NAMES))
 
 
 def _structured(key: str, value: Any) -> Any:
@@ -210,24 +268,44 @@ def _endpoints(value: Any) -> dict[str, Any]:
     return found
 
 
-def _assume_role(value: Any) -> dict[str, Any]:
-    """aws:assumeRoles: its first entry (pulumi-aws v6 took one role, ``assumeRole``)."""
+def _assume_roles(roles: Any, role: Any) -> tuple[core.AssumeRole, ...]:
+    """aws:assumeRoles, every entry in order; or pulumi-aws v6's single aws:assumeRole."""
+    entries = _entries("assumeRoles", roles)
+    single = _entries("assumeRole", role)
+    if entries and single:
+        raise core.ValidationError("aws:assumeRole", "cannot be combined with aws:assumeRoles")
+    key = "assumeRoles" if entries else "assumeRole"
+    return tuple(
+        core.AssumeRole(**_entry(f"{key}[{index}]", entry, ROLE_KEYS))
+        for index, entry in enumerate(entries or single)
+    )
+
+
+def _entries(key: str, value: Any) -> list[Any]:
     if value is None or value == "":
-        return {}
-    document = _structured("assumeRoles", value)
-    entries = document if isinstance(document, list) else [document]
-    if not entries:
-        return {}
-    first = entries[0]
-    if not isinstance(first, Mapping):
-        raise core.ValidationError("aws:assumeRoles", "must be a list of objects with roleArn")
+        return []
+    document = _structured(key, value)
+    return document if isinstance(document, list) else [document]
+
+
+def _entry(name: str, entry: Any, keys: Mapping[str, str]) -> dict[str, Any]:
+    """The core's fields of one role entry; a key the core has no field for is refused by name."""
+    if not isinstance(entry, Mapping) or "roleArn" not in entry:
+        raise core.ValidationError(f"aws:{name}", "must be an object with roleArn")
     found: dict[str, Any] = {}
-    for key, field in ROLE_KEYS.items():
-        item = first.get(key)
-        if item is not None and item != "":
-            found[field] = item
-    if "role_duration" in found:
-        found["role_duration"] = duration_seconds(found["role_duration"])
+    for key, item in entry.items():
+        if key not in keys:
+            raise core.ValidationError(
+                f"aws:{name}.{key}",
+                f"is not supported here (supported: {', '.join(keys)}); nothing was called",
+            )
+        if item is not None and item != "" and item != [] and item != {}:
+            found[keys[key]] = item
+    if "duration" in found:
+        found["duration"] = duration_seconds(found["duration"], f"aws:{name}.duration")
+    for key, field in (("policyArns", "policy_arns"), ("transitiveTagKeys", "transitive_tag_keys")):
+        if field in found:
+            found[field] = tuple(_text_list(f"{name}.{key}", found[field]))
     return found
 
 
@@ -235,7 +313,7 @@ _GO_DURATION_PART = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)")
 _GO_UNITS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "μs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
 
 
-def duration_seconds(value: Any) -> Any:
+def duration_seconds(value: Any, field: str = "aws:assumeRoles") -> Any:
     """A session duration in seconds: from a Go duration text (``"1h"``, ``"15m"``,
     ``"1h30m"``, as pulumi-aws takes it), digits (``"3600"``) or a number.
 
@@ -250,9 +328,7 @@ def duration_seconds(value: Any) -> Any:
         elif text and _GO_DURATION_PART.sub("", text) == "":
             seconds = sum(float(n) * _GO_UNITS[unit] for n, unit in _GO_DURATION_PART.findall(text))
         else:
-            raise core.ValidationError(
-                "aws:assumeRoles", "duration must be a Go duration such as 1h or 15m, or seconds"
-            )
+            raise core.ValidationError(field, "must be a Go duration such as 1h or 15m, or seconds")
     if isinstance(seconds, float) and math.isfinite(seconds) and seconds.is_integer():
         return int(seconds)
     return seconds

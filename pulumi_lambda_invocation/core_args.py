@@ -6,6 +6,7 @@ The names come from :mod:`.schema`; the stack's settings from :mod:`.aws_config`
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
@@ -16,6 +17,12 @@ from .schema import Group, names
 
 _REQUEST = names(Group.REQUEST)
 _CONNECTION = names(Group.CONNECTION)
+# The role inputs that refine the stack chain's last role -> core.AssumeRole fields.
+_ROLE_REFINEMENTS = {
+    "role_session_name": "session_name",
+    "external_id": "external_id",
+    "role_duration": "duration",
+}
 
 
 def request_kwargs(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -28,9 +35,11 @@ def connection_settings(values: Mapping[str, Any], stack: Mapping[str, Any]) -> 
     fills what the inputs leave unset.
 
     An input given explicitly wins over the stack's value of the same setting. Two settings
-    come as a unit: an explicit ``role_arn`` replaces the stack's whole assumed role (its
-    session name, external id and duration belong to that other role), and an explicit
-    ``profile`` replaces the stack's static credentials. Credentials are never inputs.
+    come as a unit: an explicit ``role_arn`` replaces the stack's whole role chain (its
+    session names, external ids and durations belong to other roles), and an explicit
+    ``profile`` replaces the stack's static credentials and web identity. Without
+    ``role_arn``, the ``role_session_name`` / ``external_id`` / ``role_duration`` inputs
+    refine the last role of the stack's chain. Credentials are never inputs.
     """
     explicit = {name: values.get(name) for name in _CONNECTION}
     given = {name: value for name, value in explicit.items() if value is not None and value != ""}
@@ -41,12 +50,18 @@ def connection_settings(values: Mapping[str, Any], stack: Mapping[str, Any]) -> 
     if "profile" in given:
         for name in CREDENTIAL_SETTINGS:
             kwargs.pop(name, None)
-    kwargs.update(given)
-    duration = kwargs.get("role_duration")
+    duration = given.get("role_duration")
     if isinstance(duration, float) and duration.is_integer():
         # Pulumi's wire format has no integers: 3600 reaches the provider as 3600.0.
-        kwargs["role_duration"] = int(duration)
+        given["role_duration"] = int(duration)
+    chain = kwargs.get("assume_roles")
+    if chain and "role_arn" not in given:
+        refined = {field: given.pop(name) for name, field in _ROLE_REFINEMENTS.items() if name in given}
+        if refined:
+            kwargs["assume_roles"] = (*chain[:-1], dataclasses.replace(chain[-1], **refined))
+    kwargs.update(given)
     return core.ConnectionSettings(**kwargs)
+
 
 
 def payload_text(value: Any) -> Any:

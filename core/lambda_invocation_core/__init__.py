@@ -22,6 +22,7 @@ from .errors import (
     CredentialsError,
     EndpointUnreachableError,
     FunctionError,
+    IdempotencyInProgressError,
     InvocationTimeoutError,
     InvocationUncertainError,
     LambdaInvocationError,
@@ -32,7 +33,9 @@ from .errors import (
     ValidationError,
 )
 from .invoke import NOT_RUN_RETRYABLE_CODES, RETRYABLE_CODES, InvocationResult, invoke, send
+from .role_settings import AssumeRole, WebIdentity
 from .validation import (
+    DEFAULT_IDEMPOTENCY_KEY_FIELD,
     LOG_TYPES,
     MAX_CLIENT_CONTEXT_CHARS,
     MAX_PAYLOAD_BYTES,
@@ -44,6 +47,7 @@ from .validation import (
 
 __all__ = [
     "DEFAULT_CONNECT_TIMEOUT",
+    "DEFAULT_IDEMPOTENCY_KEY_FIELD",
     "DEFAULT_MAX_ATTEMPTS",
     "DEFAULT_READ_TIMEOUT",
     "LOG_TYPES",
@@ -52,6 +56,7 @@ __all__ = [
     "NOT_RUN_RETRYABLE_CODES",
     "RETRYABLE_CODES",
     "AccountNotAllowedError",
+    "AssumeRole",
     "AwsError",
     "BotocoreTooOldError",
     "ConnectionLostError",
@@ -59,6 +64,7 @@ __all__ = [
     "CredentialsError",
     "EndpointUnreachableError",
     "FunctionError",
+    "IdempotencyInProgressError",
     "InvocationRequest",
     "InvocationResult",
     "InvocationTimeoutError",
@@ -69,6 +75,7 @@ __all__ = [
     "SdkError",
     "ThrottledError",
     "ValidationError",
+    "WebIdentity",
     "build_request",
     "clear_client_cache",
     "encode_client_context",

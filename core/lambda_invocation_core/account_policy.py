@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from . import credential_calls
 from .errors import AccountNotAllowedError, AwsError
+from .log_redaction import invoke_logs_dropped
 from .settings import ACCOUNT_ID_RE, ConnectionSettings
-from .transport_errors import sts_error
 from .validation import function_account
 
 
@@ -30,14 +31,25 @@ def enforce_account_policy(
 
 
 def fetch_caller_account(sts_client: Any, settings: ConnectionSettings) -> str:
-    """The caller's account id from STS GetCallerIdentity; failures name STS."""
-    try:
-        identity = sts_client.get_caller_identity()
-    except Exception as exc:  # whatever STS or botocore raised: named, never quoted
-        raise sts_error(exc, "GetCallerIdentity", sts_client.meta.endpoint_url, settings) from None
+    """The caller's account id from STS GetCallerIdentity; failures name the call that failed.
+
+    Signing it may fetch credentials first (a profile's role: STS AssumeRole), whose
+    answer botocore would log at DEBUG: those records are dropped, as for Invoke.
+    """
+    with invoke_logs_dropped():
+        credential_calls.reset()
+        try:
+            identity = sts_client.get_caller_identity()
+        except Exception as exc:  # whatever STS or botocore raised: named, never quoted
+            raise credential_calls.credential_error(exc, settings) from None
     account = identity.get("Account") if isinstance(identity, dict) else None
     if not isinstance(account, str) or not ACCOUNT_ID_RE.fullmatch(account):
         raise AwsError(
-            "InvalidResponse", None, None, "STS returned no account id", operation="GetCallerIdentity"
+            "InvalidResponse",
+            None,
+            None,
+            "STS returned no account id",
+            operation="GetCallerIdentity",
+            service="STS",
         )
     return account

@@ -27,6 +27,8 @@ REFUSED = {
     "region_name": "the region is set by the region field",
     "read_timeout": "set the read_timeout field instead",
     "connect_timeout": "set the connect_timeout field instead",
+    "use_dualstack_endpoint": "set the use_dualstack_endpoint field instead (it also applies to STS)",
+    "use_fips_endpoint": "set the use_fips_endpoint field instead (it also applies to STS)",
 }
 
 # Every other setting of botocore 1.44's Config (tests/core compares this with the installed
@@ -54,8 +56,6 @@ ALLOWED = (
     "sigv4a_signing_region_set",
     "signature_version",
     "tcp_keepalive",
-    "use_dualstack_endpoint",
-    "use_fips_endpoint",
     "user_agent",
     "user_agent_appid",
     "user_agent_extra",

@@ -92,6 +92,18 @@ def result_from_response(response: Any, function_name: str, fail_on_function_err
         log_result=response.get("LogResult") or None,
         status_code=int(response.get("StatusCode", 0)),
     )
+    return raise_if_failed(result, function_name, fail_on_function_error, request_id_of(response))
+
+
+def request_id_of(response: Any) -> str | None:
+    """The request id of an Invoke response."""
+    return (response.get("ResponseMetadata") or {}).get("RequestId") or None
+
+
+def raise_if_failed(
+    result: InvocationResult, function_name: str, fail_on_function_error: bool, request_id: str | None
+) -> InvocationResult:
+    """The result, or FunctionError when the function failed and the caller asked for that."""
     if result.function_error is not None and fail_on_function_error:
         raise FunctionError(
             function_name,
@@ -100,6 +112,6 @@ def result_from_response(response: Any, function_name: str, fail_on_function_err
             result.error_type,
             result,
             http_status=result.status_code,
-            request_id=(response.get("ResponseMetadata") or {}).get("RequestId") or None,
+            request_id=request_id,
         )
     return result

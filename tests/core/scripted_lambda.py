@@ -83,4 +83,7 @@ class ScriptedLambda(LoopbackServer):
                     self.connection.shutdown(socket.SHUT_RDWR)
                     self.close_connection = True
 
+            # GET: SSO's GetRoleCredentials (REST); answered from the same queue.
+            do_GET = do_POST
+
         return Handler

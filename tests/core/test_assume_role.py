@@ -171,16 +171,18 @@ def test_sts_tls_failure_names_sts_and_assume_role(
     assert scripted_lambda.requests == []
 
 
-def test_sts_gets_the_read_timeout(scripted_lambda: ScriptedLambda) -> None:
+def test_sts_gets_the_read_timeout_and_three_attempts(scripted_lambda: ScriptedLambda) -> None:
     # A valid answer, later than the read timeout: without the setting it would be accepted.
-    scripted_lambda.queue(assume_role_reply(delay=2.0))
+    # STS cannot run a function, so it gets botocore's standard retries: 3 attempts in all.
+    for _ in range(3):
+        scripted_lambda.queue(assume_role_reply(delay=2.0))
     given = role_settings(scripted_lambda.url, sts_endpoint_url=scripted_lambda.url, read_timeout=1.0)
     with pytest.raises(core.EndpointUnreachableError) as caught:
         core.invoke("f", {}, connection=given)
     assert str(caught.value) == (
         f"STS AssumeRole: no answer from {scripted_lambda.url} (ReadTimeoutError); Lambda was not called"
     )
-    assert [request.path for request in scripted_lambda.requests] == ["/"]
+    assert [request.path for request in scripted_lambda.requests] == ["/"] * 3
 
 
 def test_sts_goes_through_the_proxy_with_the_user_agent(scripted_lambda: ScriptedLambda) -> None:

@@ -18,12 +18,14 @@ class TlsSts:
 @contextlib.contextmanager
 def serving_tls_sts(folder: Path) -> Iterator[TlsSts]:
     import trustme
-    from moto.moto_server.werkzeug_app import (
-        DomainDispatcherApplication,
-        MotoRequestHandler,
-        create_backend_app,
-    )
+
+    # moto >= 5.2 has its own request handler; the moto the floors' Python 3.9 gets has none
+    # (werkzeug's own then).
+    from moto.moto_server import werkzeug_app
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
     from werkzeug.serving import make_server
+
+    handler = getattr(werkzeug_app, "MotoRequestHandler", None)
 
     authority = trustme.CA()
     certificate = authority.issue_cert("127.0.0.1")
@@ -37,7 +39,7 @@ def serving_tls_sts(folder: Path) -> Iterator[TlsSts]:
         0,
         DomainDispatcherApplication(create_backend_app),
         threaded=True,
-        request_handler=MotoRequestHandler,
+        request_handler=handler,
         ssl_context=(str(chain), str(key)),
     )
     thread = threading.Thread(target=server.serve_forever, daemon=True)

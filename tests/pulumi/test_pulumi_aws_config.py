@@ -21,12 +21,41 @@ from pulumi_lambda_invocation.core_args import connection_settings
 from pulumi_lambda_invocation.provider import LambdaInvocationProvider
 
 ROLE = "arn:aws:iam::210987654321:role/invoker"
+SECOND = "arn:aws:iam::222222222222:role/second"
+WEB_ROLE = "arn:aws:iam::333333333333:role/web"
+POLICY = '{"Version":"2012-10-17","Statement":[]}'
+POLICY_ARN = "arn:aws:iam::aws:policy/ReadOnlyAccess"
 FULL_CONFIG: dict[str, Any] = {
     "region": "eu-west-1",
     "profile": "deploy",
     "sharedCredentialsFiles": ["~/creds"],
     "sharedConfigFiles": ["/etc/aws/config"],
-    "assumeRoles": [{"roleArn": ROLE, "sessionName": "pulumi", "externalId": "ext-1", "duration": "1h"}],
+    "assumeRoles": [
+        {"roleArn": ROLE, "sessionName": "pulumi", "externalId": "ext-1", "duration": "1h"},
+        {
+            "roleArn": SECOND,
+            "sessionName": "second",
+            "externalId": "ext-2",
+            "duration": 900,
+            "policy": POLICY,
+            "policyArns": [POLICY_ARN],
+            "tags": {"team": "billing"},
+            "transitiveTagKeys": ["team"],
+            "sourceIdentity": "alice",
+        },
+    ],
+    "assumeRoleWithWebIdentity": {
+        "roleArn": WEB_ROLE,
+        "sessionName": "ci",
+        "webIdentityTokenFile": "/run/token",
+        "duration": "15m",
+        "policy": POLICY,
+        "policyArns": [POLICY_ARN],
+    },
+    "useFipsEndpoint": True,
+    "useDualstackEndpoint": "true",
+    "stsRegion": "eu-central-1",
+    "noProxy": "localhost,.internal",
     "endpoints": [{"lambda": "http://127.0.0.1:1", "sts": "http://127.0.0.1:2", "s3": "http://x"}],
     "customCaBundle": "/etc/ssl/bundle.pem",
     "httpProxy": "http://proxy:3128",
@@ -36,15 +65,37 @@ FULL_CONFIG: dict[str, Any] = {
     "secretKey": "stack-secret",
     "token": "stack-token",
 }
-EXPECTED = {
+EXPECTED: dict[str, Any] = {
     "region": "eu-west-1",
     "profile": "deploy",
     "shared_credentials_file": os.path.expanduser("~/creds"),
     "shared_config_file": "/etc/aws/config",
-    "role_arn": ROLE,
-    "role_session_name": "pulumi",
-    "external_id": "ext-1",
-    "role_duration": 3600,
+    "assume_roles": (
+        core.AssumeRole(ROLE, session_name="pulumi", external_id="ext-1", duration=3600),
+        core.AssumeRole(
+            SECOND,
+            session_name="second",
+            external_id="ext-2",
+            duration=900,
+            policy=POLICY,
+            policy_arns=(POLICY_ARN,),
+            tags=(("team", "billing"),),
+            transitive_tag_keys=("team",),
+            source_identity="alice",
+        ),
+    ),
+    "web_identity": core.WebIdentity(
+        WEB_ROLE,
+        token_file="/run/token",
+        session_name="ci",
+        duration=900,
+        policy=POLICY,
+        policy_arns=(POLICY_ARN,),
+    ),
+    "use_fips_endpoint": True,
+    "use_dualstack_endpoint": True,
+    "sts_region": "eu-central-1",
+    "no_proxy": "localhost,.internal",
     "endpoint_url": "http://127.0.0.1:1",
     "sts_endpoint_url": "http://127.0.0.1:2",
     "verify": "/etc/ssl/bundle.pem",
@@ -70,7 +121,9 @@ def as_json_text(config: dict[str, Any]) -> dict[str, Any]:
 def test_every_key_maps_to_its_setting(shape: str) -> None:
     config = FULL_CONFIG if shape == "objects" else as_json_text(FULL_CONFIG)
     assert stack_settings(getter(config)) == EXPECTED
-    assert set(FULL_CONFIG) | {"insecure", "forbiddenAccountIds"} == set(HONOURED_KEYS)
+    assert set(FULL_CONFIG) | {"insecure", "forbiddenAccountIds", "assumeRole"} == set(HONOURED_KEYS)
+    # The settings the core builds from them are valid.
+    connection_settings({}, {k: v for k, v in EXPECTED.items() if k != "profile"})
 
 
 def test_nothing_set_is_nothing() -> None:
@@ -108,8 +161,39 @@ def test_durations_in_go_syntax_or_seconds(given: Any, seconds: Any) -> None:
     ("config", "field", "rule"),
     [
         ({"assumeRoles": "[{"}, "aws:assumeRoles", "must be valid JSON text or an object"),
-        ({"assumeRoles": [{"roleArn": ROLE, "duration": "an hour"}]}, "aws:assumeRoles", "duration must be"),
-        ({"assumeRoles": ["arn"]}, "aws:assumeRoles", "must be a list of objects with roleArn"),
+        (
+            {"assumeRoles": [{"roleArn": ROLE}, {"roleArn": ROLE, "duration": "an hour"}]},
+            "aws:assumeRoles[1].duration",
+            "must be a Go duration",
+        ),
+        ({"assumeRoles": ["arn"]}, "aws:assumeRoles[0]", "must be an object with roleArn"),
+        ({"assumeRoles": [{"sessionName": "s"}]}, "aws:assumeRoles[0]", "must be an object with roleArn"),
+        (
+            {"assumeRoles": [{"roleArn": ROLE}, {"roleArn": ROLE, "serialNumber": "arn:aws:iam::1:mfa/x"}]},
+            "aws:assumeRoles[1].serialNumber",
+            "is not supported here (supported: roleArn, sessionName,",
+        ),
+        (
+            {"assumeRoleWithWebIdentity": {"roleArn": ROLE, "webIdentityToken": "t", "providerId": "x"}},
+            "aws:assumeRoleWithWebIdentity.providerId",
+            "is not supported here",
+        ),
+        (
+            {"assumeRoleWithWebIdentity": [{"roleArn": ROLE}, {"roleArn": ROLE}]},
+            "aws:assumeRoleWithWebIdentity",
+            "must be one object",
+        ),
+        (
+            {"assumeRoles": [{"roleArn": ROLE}], "assumeRole": {"roleArn": ROLE}},
+            "aws:assumeRole",
+            "cannot be combined with aws:assumeRoles",
+        ),
+        (
+            {"assumeRoles": [{"roleArn": ROLE, "policyArns": "[1"}]},
+            "aws:assumeRoles[0].policyArns",
+            "must be",
+        ),
+        ({"useFipsEndpoint": "yes"}, "aws:useFipsEndpoint", "must be true or false"),
         ({"endpoints": ["http://x"]}, "aws:endpoints", "must be a list of maps"),
         ({"sharedConfigFiles": ["/a", "/b"]}, "aws:sharedConfigFiles", "must name at most one file"),
         ({"allowedAccountIds": {"a": 1}}, "aws:allowedAccountIds", "must be a list"),
@@ -127,7 +211,9 @@ def test_shapes_that_cannot_be_read_name_the_key(config: dict[str, Any], field: 
 def test_values_are_judged_by_the_core() -> None:
     # The translation passes a bad value on; the core names the setting and the rule.
     stack = stack_settings(getter({"assumeRoles": [{"roleArn": ROLE, "duration": "1m"}]}))
-    with pytest.raises(core.ValidationError, match="role_duration: must be a whole number of seconds"):
+    with pytest.raises(
+        core.ValidationError, match=r"assume_roles\[0\].duration: must be a whole number of seconds"
+    ):
         connection_settings({}, stack)
     stack = stack_settings(getter({"allowedAccountIds": ["12345"]}))
     with pytest.raises(core.ValidationError, match="allowed_account_ids"):
@@ -144,23 +230,44 @@ def test_explicit_inputs_win_over_the_stack() -> None:
     assert settings.read_timeout == 30.0
     # What the inputs leave unset comes from the stack.
     assert settings.sts_endpoint_url == "http://127.0.0.1:2"
-    assert settings.role_arn == ROLE and settings.external_id == "ext-1" and settings.role_duration == 3600
+    assert (
+        settings.assume_roles == EXPECTED["assume_roles"]
+        and settings.web_identity == EXPECTED["web_identity"]
+    )
     assert settings.access_key == "AKIASTACK"
     # Unset (None) and empty inputs do not hide the stack's value.
     assert connection_settings({"region": None, "endpoint_url": ""}, stack).region == "eu-west-1"
 
 
-def test_an_explicit_role_replaces_the_stacks_whole_role() -> None:
+def test_an_explicit_role_replaces_the_stacks_whole_chain() -> None:
     stack = stack_settings(getter({"assumeRoles": FULL_CONFIG["assumeRoles"]}))
     other = "arn:aws:iam::123456789012:role/other"
     settings = connection_settings({"role_arn": other}, stack)
-    assert settings.role_arn == other
-    # The stack's external id and duration belong to the other role: not carried over.
-    assert settings.external_id is None and settings.role_duration is None
-    assert settings.role_session_name is None
-    # Without an explicit role, single role inputs refine the stack's role.
+    assert settings.role_chain == (core.AssumeRole(other),)
+    # The stack's roles, external ids and durations belong to other roles: not carried over.
+    assert settings.assume_roles is None
+    # Without an explicit role, single role inputs refine the last role of the stack's chain.
     refined = connection_settings({"role_session_name": "mine", "role_duration": 1800.0}, stack)
-    assert (refined.role_arn, refined.role_session_name, refined.role_duration) == (ROLE, "mine", 1800)
+    first, last = refined.role_chain
+    assert first == EXPECTED["assume_roles"][0]
+    assert (last.role_arn, last.session_name, last.duration, last.external_id) == (
+        SECOND,
+        "mine",
+        1800,
+        "ext-2",
+    )
+    assert last.policy == POLICY and last.tags == (("team", "billing"),)
+
+
+def test_pulumi_aws_v6_single_assume_role_is_one_entry() -> None:
+    stack = stack_settings(getter({"assumeRole": {"roleArn": ROLE, "sessionName": "v6", "duration": "1h"}}))
+    assert stack == {"assume_roles": (core.AssumeRole(ROLE, session_name="v6", duration=3600),)}
+
+
+def test_an_explicit_profile_replaces_the_stacks_web_identity() -> None:
+    stack = stack_settings(getter({"assumeRoleWithWebIdentity": FULL_CONFIG["assumeRoleWithWebIdentity"]}))
+    assert connection_settings({}, stack).web_identity == EXPECTED["web_identity"]
+    assert connection_settings({"profile": "other"}, stack).web_identity is None
 
 
 def test_an_explicit_profile_replaces_the_stacks_static_credentials() -> None:

@@ -424,18 +424,26 @@ def test_stack_endpoint_region_and_static_credentials(
 
 
 @pytest.mark.parametrize("shape", ["objects", "json text"])
-def test_stack_assumed_role_through_sts_is_what_signs(
+def test_stack_role_chain_through_sts_is_what_signs(
     shape: str, host: Host, serialized_provider: str, recording: RecordingLambda, sts_url: str
 ) -> None:
     session_name = f"pulumi-{uuid.uuid4().hex[:12]}"
     external_id = f"ext-{uuid.uuid4().hex}"
-    roles = [
+    roles: list[dict[str, Any]] = [
         {
             "roleArn": f"arn:aws:iam::{ROLE_ACCOUNT}:role/invoker",
             "sessionName": session_name,
             "externalId": external_id,
             "duration": "15m",
-        }
+        },
+        {
+            "roleArn": f"arn:aws:iam::{ROLE_ACCOUNT}:role/second",
+            "sessionName": session_name + "-2",
+            "policy": '{"Version":"2012-10-17","Statement":[]}',
+            "policyArns": ["arn:aws:iam::aws:policy/ReadOnlyAccess"],
+            "tags": {"team": "billing"},
+            "transitiveTagKeys": ["team"],
+        },
     ]
     endpoints = [{"lambda": recording.url, "sts": sts_url}]
     config: dict[str, Any] = {"aws:assumeRoles": roles, "aws:endpoints": endpoints}
@@ -447,22 +455,38 @@ def test_stack_assumed_role_through_sts_is_what_signs(
     created = host.create({PROVIDER_KEY: serialized_provider, "function_name": "echo", "payload": "{}"})
     assert _dict(created.properties)["status_code"] == 200
 
-    # moto's STS issued the role with the stack's session name, external id and duration ...
-    [issued] = [role for role in _assumed_roles(ROLE_ACCOUNT) if role.session_name == session_name]
-    assert issued.role_arn == roles[0]["roleArn"]
-    assert issued.external_id == external_id
-    lifetime = issued.expiration.timestamp() - started
+    # moto's STS issued both roles, in order, the first with the stack's session name,
+    # external id and duration ...
+    issued = {role.session_name: role for role in _assumed_roles(ROLE_ACCOUNT)}
+    first, second = issued[session_name], issued[session_name + "-2"]
+    assert first.role_arn == roles[0]["roleArn"] and second.role_arn == roles[1]["roleArn"]
+    assert first.external_id == external_id
+    lifetime = first.expiration.timestamp() - started
     assert 900 - 120 < lifetime <= 900 + 5, lifetime
-    # ... and its credentials, not the base ones, signed the Invoke.
+    # ... and the last role's credentials, not the first's nor the base ones, signed the Invoke.
     [seen] = recording.seen()
-    assert seen.access_key_id == issued.access_key_id
+    assert seen.access_key_id == second.access_key_id != first.access_key_id
     assert str(seen.access_key_id).startswith("ASIA")
-    assert seen.security_token == issued.session_token
+    assert seen.security_token == second.session_token
     assert seen.access_key_id not in PLANTED
     _assert_no_leak(host, serialized_provider)
     answers = b"".join(host.answers)
-    for secret in (issued.secret_access_key, issued.session_token, external_id):
-        assert secret.encode() not in answers
+    for role in (first, second):
+        for secret in (role.secret_access_key, role.session_token):
+            assert secret.encode() not in answers
+    assert external_id.encode() not in answers
+
+
+def test_an_unsupported_role_key_is_refused_by_name_before_any_call(
+    host: Host, serialized_provider: str, recording: RecordingLambda
+) -> None:
+    role = {"roleArn": f"arn:aws:iam::{ROLE_ACCOUNT}:role/invoker", "serialNumber": "arn:aws:iam::1:mfa/u"}
+    config: dict[str, Any] = {"aws:assumeRoles": [role], "aws:endpoints": [{"lambda": recording.url}]}
+    _configure(host, **config)
+    with pytest.raises(grpc.RpcError) as failed:
+        host.create({PROVIDER_KEY: serialized_provider, "function_name": "echo", "payload": "{}"})
+    assert "aws:assumeRoles[0].serialNumber: is not supported here" in str(failed.value.details())
+    assert recording.seen() == []
 
 
 def test_stack_forbidden_account_is_refused_before_invoking(

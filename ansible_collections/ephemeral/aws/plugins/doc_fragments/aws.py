@@ -92,7 +92,9 @@ options:
         V(user_agent_extra) (appended to the collection's own), V(max_pool_connections),
         V(proxies) (under the proxy environment variables' values), V(proxies_config),
         V(tcp_keepalive) (V(false) also drops the collection's keepalive timers),
-        V(connect_timeout) and V(read_timeout) (O(read_timeout) overrides it).
+        V(connect_timeout) and V(read_timeout) (O(read_timeout) overrides it),
+        V(use_fips_endpoint) and V(use_dualstack_endpoint) (added in version 0.2.0: Lambda and STS
+        calls go to botocore's FIPS and/or dual-stack endpoints, except to an explicit O(endpoint_url)).
       - Refused, with a message giving the reason, are V(retries) and V(defaults_mode) (botocore's
         retries re-send a request after a read timeout, a dropped connection or a 5xx, and the
         function could run twice; the collection retries only when Lambda answered that it did
@@ -269,7 +271,9 @@ options:
         V(user_agent_extra) (appended to the collection's own), V(max_pool_connections),
         V(proxies) (under the proxy environment variables' values), V(proxies_config),
         V(tcp_keepalive) (V(false) also drops the collection's keepalive timers),
-        V(connect_timeout) and V(read_timeout) (O(read_timeout) overrides it).
+        V(connect_timeout) and V(read_timeout) (O(read_timeout) overrides it),
+        V(use_fips_endpoint) and V(use_dualstack_endpoint) (added in version 0.2.0: Lambda and STS
+        calls go to botocore's FIPS and/or dual-stack endpoints, except to an explicit O(endpoint_url)).
       - Refused, with a message giving the reason, are V(retries) and V(defaults_mode) (botocore's
         retries re-send a request after a read timeout, a dropped connection or a 5xx, and the
         function could run twice; the collection retries only when Lambda answered that it did

@@ -46,6 +46,7 @@ from ansible_collections.ephemeral.aws.plugins.module_utils.lambda_invocation_co
     sdk_versions,
 )
 from ansible_collections.ephemeral.aws.plugins.module_utils.lambda_invocation_core.validation import (
+    DEFAULT_IDEMPOTENCY_KEY_FIELD,
     LOG_TYPES,
 )
 
@@ -91,6 +92,16 @@ OPTIONS = (
     _option("log_type", "str", INVOCATION, "log_type", default="None", choices=LOG_TYPES),
     _option("qualifier", "str", INVOCATION, "qualifier", aliases=("version_qualifier",)),
     _option("tenant_id", "str", INVOCATION, "tenant_id"),
+    # Not secret (no_log false), but the core never puts the key into a message.
+    _option("idempotency_key", "str", INVOCATION, "idempotency_key", no_log=False),
+    _option(
+        "idempotency_key_field",
+        "str",
+        INVOCATION,
+        "idempotency_key_field",
+        default=DEFAULT_IDEMPOTENCY_KEY_FIELD,
+        no_log=False,
+    ),
     _option("fail_on_function_error", "bool", BEHAVIOUR, default=True),
     _option(
         "result_format", "str", BEHAVIOUR, plugins=(LOOKUP,), default="text", choices=("text", "json", "full")
@@ -190,6 +201,9 @@ ENVIRONMENT = tuple(name for o in OPTIONS for name in o.env)
 AWS_CONFIG_KEYS = {
     "read_timeout": "read_timeout",
     "connect_timeout": "connect_timeout",
+    # botocore's FIPS / dual-stack endpoints for Lambda and STS (not for an explicit endpoint_url).
+    "use_fips_endpoint": "use_fips_endpoint",
+    "use_dualstack_endpoint": "use_dualstack_endpoint",
 }
 # The core's name for the rest of aws_config, renamed back in its error messages.
 BOTOCORE_CONFIG = "botocore_config"

@@ -2,79 +2,101 @@
 # Licence: see LICENSE and LICENSES/ at the collection root
 # SPDX-License-Identifier: Apache-2.0 OR GPL-3.0-or-later
 # GENERATED from core/lambda_invocation_core/assume_role.py by scripts/sync_module_utils.py: edit core/, then re-run it.
-"""Role assumption (STS AssumeRole) with the Lambda client's connection settings.
+"""The role chain: a web identity and/or roles assumed in order, through STS.
 
-botocore's own AssumeRole fetcher and refreshable credentials do the work: STS is called
-on first use, the result is cached in memory only and refreshed shortly before it
-expires, under botocore's lock. botocore would create the STS client with credentials
-only; here it gets the Lambda client's TLS settings (verify / CA bundle), proxies,
-timeouts and user agent. Its endpoint is sts_endpoint_url, or else the usual
-configuration (AWS_ENDPOINT_URL_STS, the profile's sts endpoint, the regional default).
-Every STS failure is raised as an error that names STS AssumeRole.
+botocore's own fetchers (AssumeRole, AssumeRoleWithWebIdentity) and refreshable
+credentials do the work: each role is assumed on first use with the credentials of the
+one before (the web identity's role, else the base credentials), the results are kept in
+memory only and refreshed shortly before they expire, under botocore's lock; refreshing a
+role refreshes the roles before it when they expire too. The STS clients come from the
+session's client factory (``client_factory.py``): the connection's TLS settings, proxies,
+timeouts, user agent, STS endpoint and region, and 3 attempts. Every failure is raised as
+an error that names the STS operation.
 """
 
 from __future__ import annotations
 
-import functools
-from typing import Any
+from typing import Any, Callable
 
+from .credential_calls import credential_error
 from .errors import CredentialsError, LambdaInvocationError
-from .settings import DEFAULT_ROLE_SESSION_NAME, ConnectionSettings
-from .transport_errors import sts_error
+from .settings import ConnectionSettings
 
 
-def assumed_role_session(
-    base_session: Any, settings: ConnectionSettings, role_arn: str, config: Any, role_botocore_session: Any
-) -> Any:
-    """A boto3 session on ``role_botocore_session`` that signs with credentials of ``role_arn``.
+def role_chain_session(base_session: Any, settings: ConnectionSettings, role_botocore_session: Any) -> Any:
+    """``role_botocore_session``, made to sign as the chain's last role.
 
-    ``base_session`` holds the credentials STS is called with; ``config`` is the Lambda
-    client's botocore Config; ``role_botocore_session`` is a fresh botocore session with
-    the same files and profile as the base session (endpoints, region).
+    ``base_session`` holds the credentials the chain starts from (unused with a web
+    identity); ``role_botocore_session`` is a fresh botocore session with the same files,
+    profile and client factory as the base session.
     """
-    import boto3.session
-    from botocore.credentials import (
-        AssumeRoleCredentialFetcher,
-        CredentialProvider,
-        DeferredRefreshableCredentials,
-    )
+    create_client = role_botocore_session.create_client
+    identity = settings.web_identity
+    if identity is not None:
+        credentials = _web_identity_credentials(create_client, identity.role_arn, identity, settings)
+    else:
+        credentials = base_session.get_credentials()
+        if credentials is None:
+            raise CredentialsError(
+                "role_arn / assume_roles need base credentials to call STS AssumeRole: set "
+                "access_key/secret_key, a profile, or the AWS_* environment variables"
+            )
+    for role in settings.role_chain:
+        credentials = _role_credentials(create_client, credentials, role, settings)
+    _insert_first(role_botocore_session, credentials)
+    region = base_session.get_config_variable("region")
+    if region is not None:
+        role_botocore_session.set_config_variable("region", region)
+    return role_botocore_session
 
-    source_credentials = base_session.get_credentials()
-    if source_credentials is None:
-        raise CredentialsError(
-            "role_arn needs base credentials to call STS AssumeRole: set access_key/secret_key, "
-            "a profile, or the AWS_* environment variables"
-        )
-    extra_args: dict[str, Any] = {"RoleSessionName": settings.role_session_name or DEFAULT_ROLE_SESSION_NAME}
-    if settings.external_id is not None:
-        extra_args["ExternalId"] = settings.external_id
-    if settings.role_duration is not None:
-        extra_args["DurationSeconds"] = settings.role_duration
-    sts_endpoint: list[str] = []  # the URL of the STS client created, to name it in errors
 
-    def create_sts_client(service_name: str, **credentials: Any) -> Any:
-        # botocore would create the STS client with credentials only (no verify, no config).
-        client = create_client(service_name, **credentials)
-        sts_endpoint[:] = [client.meta.endpoint_url]
-        return client
+def _role_credentials(create_client: Any, source: Any, role: Any, settings: ConnectionSettings) -> Any:
+    from botocore.credentials import AssumeRoleCredentialFetcher
 
-    create_client = functools.partial(
-        base_session.client, endpoint_url=settings.sts_endpoint_url, verify=settings.verify, config=config
-    )
     fetcher = AssumeRoleCredentialFetcher(
-        client_creator=create_sts_client,
-        source_credentials=source_credentials,
-        role_arn=role_arn,
-        extra_args=extra_args,
+        client_creator=create_client,
+        source_credentials=source,
+        role_arn=role.role_arn,
+        extra_args=role.sts_arguments(),
     )
+    return _refreshable(fetcher.fetch_credentials, settings)
+
+
+def _web_identity_credentials(
+    create_client: Any, role_arn: str, identity: Any, settings: ConnectionSettings
+) -> Any:
+    from botocore.credentials import AssumeRoleWithWebIdentityCredentialFetcher
+
+    def token() -> str:
+        if identity.token is not None:
+            return str(identity.token)
+        try:  # read on every refresh: the file is rotated (Kubernetes, GitHub Actions)
+            with open(identity.token_file, encoding="utf-8") as handle:
+                return handle.read().strip()
+        except OSError as exc:
+            raise CredentialsError(
+                f"web_identity.token_file could not be read ({type(exc).__name__}); STS was not called"
+            ) from None
+
+    fetcher = AssumeRoleWithWebIdentityCredentialFetcher(
+        client_creator=create_client,
+        web_identity_token_loader=token,
+        role_arn=role_arn,
+        extra_args=identity.sts_arguments(),
+    )
+    return _refreshable(fetcher.fetch_credentials, settings)
+
+
+def _refreshable(fetch: Callable[[], dict[str, Any]], settings: ConnectionSettings) -> Any:
+    from botocore.credentials import DeferredRefreshableCredentials
 
     def fetch_credentials() -> dict[str, Any]:
         try:
-            return fetcher.fetch_credentials()
+            return fetch()
         except LambdaInvocationError:
             raise
         except Exception as exc:  # whatever STS or botocore raised: named, never quoted
-            raise sts_error(exc, "AssumeRole", sts_endpoint[0] if sts_endpoint else None, settings) from None
+            raise credential_error(exc, settings) from None
 
     class RoleCredentials(DeferredRefreshableCredentials):
         # botocore refreshes 15 (advisory) and 10 (mandatory) minutes before expiry,
@@ -82,7 +104,11 @@ def assumed_role_session(
         _advisory_refresh_timeout = 120
         _mandatory_refresh_timeout = 60
 
-    credentials = RoleCredentials(refresh_using=fetch_credentials, method="assume-role")
+    return RoleCredentials(refresh_using=fetch_credentials, method="assume-role")
+
+
+def _insert_first(botocore_session: Any, credentials: Any) -> None:
+    from botocore.credentials import CredentialProvider
 
     class AssumedRoleProvider(CredentialProvider):
         METHOD = "assume-role"
@@ -92,5 +118,4 @@ def assumed_role_session(
             return credentials
 
     # Our credentials first, before the environment's and the profile's.
-    role_botocore_session.get_component("credential_provider").insert_before("env", AssumedRoleProvider())
-    return boto3.session.Session(botocore_session=role_botocore_session, region_name=base_session.region_name)
+    botocore_session.get_component("credential_provider").insert_before("env", AssumedRoleProvider())

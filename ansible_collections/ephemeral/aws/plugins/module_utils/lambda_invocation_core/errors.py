@@ -50,7 +50,7 @@ class MissingDependencyError(LambdaInvocationError, ImportError):
 
 
 class AwsError(LambdaInvocationError):
-    """AWS refused the Invoke request (or STS refused the role assumption).
+    """AWS refused the Invoke request, or a credential call (``service`` STS or SSO).
 
     Carries the AWS error code, the HTTP status and the request id so that a user can
     quote them to AWS support, plus a one-line hint for the common codes.
@@ -65,12 +65,15 @@ class AwsError(LambdaInvocationError):
         request_id: str | None,
         hint: str,
         operation: str = "Invoke",
+        service: str | None = None,
     ) -> None:
         self.code = code
         self.http_status = http_status
         self.request_id = request_id
         self._hint = hint
         self.operation = operation
+        # None for Lambda; "STS" or "SSO" for a credential call (then no Invoke was sent).
+        self.service = service
         details = ", ".join(
             part
             for part in (
@@ -80,7 +83,8 @@ class AwsError(LambdaInvocationError):
             if part
         )
         suffix = f" ({details})" if details else ""
-        super().__init__(f"{operation} failed with {code}{suffix}: {hint}")
+        prefix = f"{service} " if service else ""
+        super().__init__(f"{prefix}{operation} failed with {code}{suffix}: {hint}")
 
     @property
     def hint(self) -> str:
@@ -148,6 +152,27 @@ class ConnectionLostError(InvocationUncertainError, ConnectionError):
     """The connection closed after the request was sent; the function may have run."""
 
     code = "ConnectionLost"
+
+
+class IdempotencyInProgressError(InvocationUncertainError):
+    """An earlier attempt with the same idempotency key may still be running.
+
+    The function answered ``IdempotencyAlreadyInProgressError`` (Powertools' idempotency
+    utility) until the last attempt. Names the payload field that carries the key, never
+    the key.
+    """
+
+    def __init__(self, function_name: str, key_field: str, attempts: int) -> None:
+        self.function_name = function_name
+        self.field = key_field
+        self.attempts = attempts
+        super().__init__(
+            f"Lambda function {function_name}: an earlier attempt with the same idempotency key "
+            f"(payload field '{key_field}') may still be running; the function answered "
+            f"IdempotencyAlreadyInProgressError to all {attempts} attempts. Run again with the same "
+            "key once it has finished (at most the function's timeout) to get its result, or raise "
+            "max_attempts to wait longer"
+        )
 
 
 class EndpointUnreachableError(LambdaInvocationError, ConnectionError):

@@ -10,13 +10,16 @@ Every rule names the field it checks; nothing here talks to AWS.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
 from .botocore_config import normalize_botocore_config
 from .errors import ValidationError
+from .role_settings import DEFAULT_ROLE_SESSION_NAME, AssumeRole, WebIdentity
+
+__all__ = ["DEFAULT_ROLE_SESSION_NAME", "AssumeRole", "ConnectionSettings", "WebIdentity"]
 
 # Lambda runs a function for at most 900 s; the margin covers queueing and cold start.
 DEFAULT_READ_TIMEOUT = 960.0
@@ -45,16 +48,30 @@ class ConnectionSettings:
     max_attempts: int = DEFAULT_MAX_ATTEMPTS
     # Invoke with a role assumed through STS from the credentials above (or the default
     # chain). The temporary credentials live in memory only, refreshed before expiry.
+    # role_arn (with role_session_name, external_id, role_duration) is the one-role
+    # shorthand of assume_roles; give one or the other.
     role_arn: str | None = None
     role_session_name: str | None = None
     external_id: str | None = field(default=None, repr=False)
     role_duration: int | None = None
+    # Roles assumed in order, each with the credentials of the one before; the first with
+    # the web identity's role when web_identity is set, else with the base credentials.
+    assume_roles: Sequence[AssumeRole] | None = None
+    web_identity: WebIdentity | None = None
     # STS endpoint for AssumeRole and GetCallerIdentity (otherwise AWS_ENDPOINT_URL_STS,
     # the profile, or the regional default).
     sts_endpoint_url: str | None = None
     # Proxies for Lambda and STS. Hidden from repr(): a proxy URL may carry a password.
     http_proxy: str | None = field(default=None, repr=False)
     https_proxy: str | None = field(default=None, repr=False)
+    # Hosts that bypass the proxies: NO_PROXY's syntax (comma-separated names, domain
+    # suffixes, host:port, "*"); otherwise NO_PROXY / no_proxy from the environment.
+    no_proxy: str | None = None
+    # Endpoints botocore resolves (not endpoint_url / sts_endpoint_url, used as given) are
+    # its FIPS and/or dual-stack ones; sts_region is the region of every STS call.
+    use_fips_endpoint: bool = False
+    use_dualstack_endpoint: bool = False
+    sts_region: str | None = None
     # Files to read the profile from (botocore's credentials_file / config_file).
     shared_credentials_file: str | None = None
     shared_config_file: str | None = None
@@ -88,6 +105,17 @@ class ConnectionSettings:
         _require_url("sts_endpoint_url", self.sts_endpoint_url)
         _require_url("http_proxy", self.http_proxy)
         _require_url("https_proxy", self.https_proxy)
+        if self.no_proxy is not None and not isinstance(self.no_proxy, str):
+            raise ValidationError(
+                "no_proxy", "must be a comma-separated list of host names (NO_PROXY's syntax)"
+            )
+        for name in ("use_fips_endpoint", "use_dualstack_endpoint"):
+            if not isinstance(getattr(self, name), bool):
+                raise ValidationError(name, "must be true or false")
+        if self.sts_region is not None and (
+            not isinstance(self.sts_region, str) or not _REGION_RE.fullmatch(self.sts_region)
+        ):
+            raise ValidationError("sts_region", "must be a region name such as us-east-1")
         _require_path("shared_credentials_file", self.shared_credentials_file)
         _require_path("shared_config_file", self.shared_config_file)
         self._validate_accounts()
@@ -108,27 +136,56 @@ class ConnectionSettings:
             for name in ("role_session_name", "external_id", "role_duration"):
                 if getattr(self, name) is not None:
                     raise ValidationError(name, "needs role_arn")
-            return
-        if not isinstance(self.role_arn, str) or not _ROLE_ARN_RE.fullmatch(self.role_arn):
-            raise ValidationError(
-                "role_arn", "must be an IAM role ARN: arn:<partition>:iam::<12-digit account>:role/<name>"
-            )
-        if self.role_session_name is not None and not _SESSION_NAME_RE.fullmatch(self.role_session_name):
-            raise ValidationError("role_session_name", "must be 2 to 64 characters of [A-Za-z0-9+=,.@_-]")
-        if self.external_id is not None and not _EXTERNAL_ID_RE.fullmatch(self.external_id):
-            raise ValidationError("external_id", "must be 2 to 1224 characters of [A-Za-z0-9+=,.@:/_-]")
-        duration = self.role_duration
-        if duration is not None and (
-            isinstance(duration, bool) or not isinstance(duration, int) or not 900 <= duration <= 43200
-        ):
-            raise ValidationError("role_duration", "must be a whole number of seconds from 900 to 43200")
+        else:
+            if self.assume_roles:
+                raise ValidationError(
+                    "role_arn", "cannot be combined with assume_roles (it is its one-entry form)"
+                )
+            self.role_chain[0].validate(_LEGACY_ROLE_FIELDS.__getitem__)
+        roles = self.assume_roles
+        if roles is not None:
+            if isinstance(roles, (list, AssumeRole)):
+                roles = tuple(roles) if isinstance(roles, list) else (roles,)
+                object.__setattr__(self, "assume_roles", roles)
+            if not isinstance(roles, tuple) or not all(isinstance(role, AssumeRole) for role in roles):
+                raise ValidationError("assume_roles", "must be a list of AssumeRole entries")
+            for index, role in enumerate(roles):
+                role.validate(lambda name, index=index: f"assume_roles[{index}].{name}")
+            object.__setattr__(self, "assume_roles", roles or None)
+        if self.web_identity is not None:
+            if not isinstance(self.web_identity, WebIdentity):
+                raise ValidationError("web_identity", "must be a WebIdentity")
+            self.web_identity.validate(lambda name: f"web_identity.{name}")
+
+    @property
+    def role_chain(self) -> tuple[AssumeRole, ...]:
+        """The roles to assume in order (role_arn and its fields are the one-entry form)."""
+        if self.role_arn is not None:
+            return (AssumeRole(self.role_arn, self.role_session_name, self.external_id, self.role_duration),)
+        return tuple(self.assume_roles or ())
+
+    @property
+    def final_role_arn(self) -> str | None:
+        """The role the Invoke is signed as: the chain's last, else the web identity's."""
+        chain = self.role_chain
+        if chain:
+            return chain[-1].role_arn
+        return self.web_identity.role_arn if self.web_identity is not None else None
 
 
-# Patterns of STS AssumeRole's RoleArn, RoleSessionName and ExternalId.
-_ROLE_ARN_RE = re.compile(r"arn:aws[a-zA-Z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}")
-_SESSION_NAME_RE = re.compile(r"[\w+=,.@-]{2,64}")
-_EXTERNAL_ID_RE = re.compile(r"[\w+=,.@:/-]{2,1224}")
-DEFAULT_ROLE_SESSION_NAME = "ephemeral-lambda-invocation"
+# The one-entry form's field names, for its errors.
+_LEGACY_ROLE_FIELDS = {
+    "role_arn": "role_arn",
+    "session_name": "role_session_name",
+    "external_id": "external_id",
+    "duration": "role_duration",
+    "policy": "role_arn",
+    "policy_arns": "role_arn",
+    "tags": "role_arn",
+    "transitive_tag_keys": "role_arn",
+    "source_identity": "role_arn",
+}
+_REGION_RE = re.compile(r"[a-z]{2}(-[a-z]+)+-\d+")
 
 
 ACCOUNT_ID_FIELDS = ("allowed_account_ids", "forbidden_account_ids")

@@ -133,7 +133,9 @@ def test_role_validation_and_sts_errors_are_secret_free(lookup):
         lookup.run(
             ["f"], variables={}, payload={}, role_arn="arn:aws:iam::210987654321:role/r", role_duration=60
         )
-    error = core.AwsError("AccessDenied", 403, "sts-1", "check the trust policy", operation="AssumeRole")
+    error = core.AwsError(
+        "AccessDenied", 403, "sts-1", "check the trust policy", operation="AssumeRole", service="STS"
+    )
     with pytest.raises(AnsibleLookupError) as info:
         run(
             lookup,
@@ -144,7 +146,7 @@ def test_role_validation_and_sts_errors_are_secret_free(lookup):
             outcome=error,
         )
     assert str(info.value) == (
-        "error code AccessDenied: AssumeRole failed with AccessDenied (HTTP 403, request id sts-1): "
+        "error code AccessDenied: STS AssumeRole failed with AccessDenied (HTTP 403, request id sts-1): "
         "check the trust policy"
     )
     assert info.value.error == {"code": "AccessDenied", "message": "check the trust policy"}

@@ -37,6 +37,10 @@ def test_aws_config_timeouts_and_precedence():
     assert (settings.read_timeout, settings.connect_timeout) == (30, 2)
     settings = common.connection_settings({"aws_config": {"read_timeout": 30}, "read_timeout": 45})
     assert settings.read_timeout == 45
+    settings = common.connection_settings(
+        {"aws_config": {"use_fips_endpoint": True, "use_dualstack_endpoint": True}}
+    )
+    assert (settings.use_fips_endpoint, settings.use_dualstack_endpoint) == (True, True)
 
 
 @pytest.mark.parametrize(
@@ -150,8 +154,14 @@ def test_declared_keywords_are_the_cores():
     fields = {f.name for f in dataclasses.fields(ConnectionSettings)}
     assert set(common.CONNECTION_OPTIONS.values()) <= fields
     # Set by connection_settings() from other options (verify from validate_certs/aws_ca_bundle,
-    # connect_timeout and botocore_config from aws_config).
-    derived = {"verify", "connect_timeout", common.BOTOCORE_CONFIG}
+    # connect_timeout, the endpoint variants and botocore_config from aws_config).
+    derived = {
+        "verify",
+        "connect_timeout",
+        common.BOTOCORE_CONFIG,
+        "use_fips_endpoint",
+        "use_dualstack_endpoint",
+    }
     # Core settings the collection does not offer as options (yet): offering one means an
     # _option(...) line in common.OPTIONS and its documentation. A new core setting fails this
     # test until it is either offered or listed here.
@@ -164,6 +174,10 @@ def test_declared_keywords_are_the_cores():
         "shared_config_file",
         "allowed_account_ids",
         "forbidden_account_ids",
+        "assume_roles",
+        "web_identity",
+        "no_proxy",
+        "sts_region",
     }
     assert fields - set(common.CONNECTION_OPTIONS.values()) == derived | not_offered
     parameters = inspect.signature(build_request).parameters

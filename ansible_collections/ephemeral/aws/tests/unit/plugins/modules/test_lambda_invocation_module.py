@@ -191,13 +191,14 @@ def test_without_role_options_no_role_is_assumed():
 
 def test_sts_refusal_fails_with_the_core_message_only():
     error = core.AwsError(
-        "AccessDenied", 403, "sts-1", "check the role's trust policy", operation="AssumeRole"
+        "AccessDenied", 403, "sts-1", "check the role's trust policy", operation="AssumeRole", service="STS"
     )
     outcome, _send = run_module(dict(BASE, role_arn=ROLE, external_id="ext-" + MARKER), send=error)
     assert outcome["failed"] is True and outcome["changed"] is False
     assert (
         outcome["msg"]
-        == "AssumeRole failed with AccessDenied (HTTP 403, request id sts-1): check the role's trust policy"
+        == "STS AssumeRole failed with AccessDenied (HTTP 403, request id sts-1): "
+        "check the role's trust policy"
     )
     assert "result" not in outcome
 
@@ -284,8 +285,9 @@ def test_missing_required_options_are_reported_by_ansible():
 
 
 def test_boto3_missing(monkeypatch):
-    # The core imports boto3 when it builds the client (the module does not import it).
-    monkeypatch.setitem(sys.modules, "boto3", None)
+    # The core imports botocore (which boto3 brings, and which is all it needs) when it builds
+    # the client; the module does not import it. Without it, the message names boto3.
+    monkeypatch.setitem(sys.modules, "botocore", None)
     core.clear_client_cache()
     outcome, send = run_module(BASE, send=core.send)
     assert outcome["failed"] is True
