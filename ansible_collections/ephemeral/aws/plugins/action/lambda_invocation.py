@@ -92,6 +92,18 @@ ALIAS_CONFLICT = (
     "aliases of one option); the function was not invoked. Set only one of them."
 )
 UNDECODABLE = MODULE + ": the module's outputs could not be decoded ({reason})"
+# ansible-core settings under which running the module would write its arguments (payload,
+# client context, credentials given as options) where the hiding does not reach; the task
+# still runs in the controller's process, which neither applies to.
+EXPOSING_SETTINGS = (
+    ("DEFAULT_DEBUG", "ANSIBLE_DEBUG", "to the debug output"),
+    ("DEFAULT_KEEP_REMOTE_FILES", "ANSIBLE_KEEP_REMOTE_FILES", "into the module file left on the target"),
+)
+EXPOSING_REFUSED = (
+    MODULE + ": {setting} is on, which would write the module's arguments (payload, client context, "
+    "credentials given as options) {where}; the function was not invoked. Turn {setting} off, or run "
+    "the task on the controller in Ansible's process (see the collection README, \"Where hiding stops\")."
+)
 
 
 class ActionModule(ActionBase):
@@ -112,6 +124,11 @@ class ActionModule(ActionBase):
             # left visible.
             return dict(failed=True, changed=False, msg=conflict)
         task_vars = task_vars or {}
+        exposing = [entry for entry in EXPOSING_SETTINGS if getattr(C, entry[0], False)]
+        if exposing and not self._runs_in_process(task_vars):
+            # Before anything runs; the message names a setting, no value, so it is left visible.
+            setting, where = exposing[0][1:]
+            return dict(failed=True, changed=False, msg=EXPOSING_REFUSED.format(setting=setting, where=where))
         self._task.no_log = True
         result = super().run(tmp, task_vars)
         del tmp  # tmp no longer has any effect
