@@ -20,6 +20,9 @@ scripts/floor_venvs.sh
 echo "== a venv for every other Python the classifiers claim (newest releases)"
 scripts/python_venvs.sh
 
+echo "== a venv for every ansible-core of scripts/ansible_cores.txt (four at a time: mostly downloads)"
+scripts/ansible_core_venv.sh --list | xargs -P 4 -n 1 scripts/ansible_core_venv.sh >/dev/null
+
 echo "== pytest"
 # pytest exits 5 when no test ran, which fails this script like any other failure.
 .venv/bin/python -m pytest "$@"
@@ -36,6 +39,10 @@ done
 for release in $(scripts/ansible_core_venv.sh --list compile-import); do
     echo "== ansible-test sanity (compile, import) and units: ansible-core $release (controller Python 3.12)"
     scripts/ansible_sanity.sh --core "$release" sanity -- --test compile --test import
+    scripts/ansible_sanity.sh --core "$release" units
+done
+for release in $(scripts/ansible_core_venv.sh --list none); do
+    echo "== ansible-test units: ansible-core $release (controller Python 3.12)"
     scripts/ansible_sanity.sh --core "$release" units
 done
 echo "== ansible-test compile and import for the other target Pythons: ansible-core $newest and $oldest"

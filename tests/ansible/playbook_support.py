@@ -18,12 +18,13 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
-# The ansible-core releases the suite runs on, declared once (first column of the list).
-ANSIBLE_CORES = [
-    line.split()[0]
+# The ansible-core releases the suite runs on, declared once: release -> depth (full, ...).
+CORE_DEPTHS = dict(
+    line.split()[:2]
     for line in (ROOT / "scripts/ansible_cores.txt").read_text().splitlines()
     if line.strip() and not line.lstrip().startswith("#")
-]
+)
+ANSIBLE_CORES = list(CORE_DEPTHS)
 HERE = Path(__file__).resolve().parent
 PLAYBOOKS = HERE / "playbooks"
 FAKE_SYSLOG = HERE / "fake_syslog"

@@ -11,7 +11,7 @@ import pytest
 import yaml  # type: ignore[import-untyped]
 from collection_facts import CURRENT, ansible_doc
 from packaging.version import Version
-from playbook_support import ROOT, AnsibleCore
+from playbook_support import ANSIBLE_CORES, CORE_DEPTHS, ROOT, AnsibleCore
 
 from local_lambda.launcher import running_endpoint
 
@@ -128,3 +128,20 @@ def test_every_version_added_is_a_release(plugin_type: str) -> None:
     assert "0.1.0" in found and version in found  # the walk reaches the plugin and its options
     assert set(found) <= set(releases), set(found) - set(releases)
     assert max(found, key=Version) == max(releases, key=Version) == version
+
+
+def test_the_core_list_covers_every_claimed_series() -> None:
+    """scripts/ansible_cores.txt: from requires_ansible's floor to the project venv's series,
+    each series' first release and one newer one; the floor first; depths known."""
+    runtime = yaml.safe_load((COLLECTION / "meta/runtime.yml").read_text())
+    floor = Version(runtime["requires_ansible"].removeprefix(">="))
+    releases = [Version(release) for release in ANSIBLE_CORES]
+    assert releases == sorted(releases) and releases[0] == floor
+    newest = Version(CURRENT.version)
+    series = sorted({(r.major, r.minor) for r in releases})
+    assert series == [(floor.major, minor) for minor in range(floor.minor, newest.minor + 1)]
+    for major, minor in series:
+        listed = [r for r in releases if (r.major, r.minor) == (major, minor)]
+        assert listed[0] == Version(f"{major}.{minor}.0") and len(listed) == 2, listed
+    assert set(CORE_DEPTHS.values()) == {"full", "compile-import", "none"}
+    assert CORE_DEPTHS[ANSIBLE_CORES[0]] == CORE_DEPTHS[ANSIBLE_CORES[-1]] == "full"
