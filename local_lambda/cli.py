@@ -20,6 +20,7 @@ from pathlib import Path
 from types import FrameType
 
 from .config import DEFAULT_TIMEOUT, Config, ConfigError, load_config, parse_function_shortcut
+from .preflight import PreflightError, check_runtime
 from .runtime import RuntimeSettings
 from .server import Endpoint
 
@@ -27,6 +28,13 @@ from .server import Endpoint
 _INHERITED_ENV = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TMPDIR", "SYSTEMROOT")
 # The signals that stop the endpoint (handled while it runs, ignored once it has stopped).
 _STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+# Set by --background for the detached endpoint: its parent has run the start-up check.
+_CHECKED_ENV = "_LOCAL_LAMBDA_CHECKED"
+
+
+def runtime_base_env() -> dict[str, str]:
+    """The variables a runtime process inherits from ours."""
+    return {key: os.environ[key] for key in _INHERITED_ENV if key in os.environ}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -69,7 +77,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--python", default=sys.executable, help="interpreter for runtimes (needs awslambdaric)"
     )
     parser.add_argument("--verbose", "-v", action="store_true", help="copy function logs to stderr")
-    parser.add_argument("--check", action="store_true", help="validate the configuration and exit")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="validate the configuration, run the start-up check (awslambdaric, every handler), exit",
+    )
     return parser
 
 
@@ -118,7 +130,7 @@ def run_foreground(args: argparse.Namespace, config: Config) -> int:
         region=config.region,
         lifeline_fd=lifeline_read,
         log_sink=log_sink if args.verbose else None,
-        base_env={key: os.environ[key] for key in _INHERITED_ENV if key in os.environ},
+        base_env=runtime_base_env(),
     )
     endpoint = Endpoint(config, settings, host=host, port=args.port, max_concurrency=args.max_concurrency)
     # A signal handler must take no lock and make no blocking call: a second signal can
@@ -170,6 +182,7 @@ def run_background(args: argparse.Namespace, argv: Sequence[str]) -> int:
         child_args += ["--ready-file", str(ready)]
     ready.unlink(missing_ok=True)
     env = dict(os.environ)
+    env[_CHECKED_ENV] = "1"
     package_root = str(Path(__file__).resolve().parent.parent)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
     log_fd = (
@@ -219,6 +232,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"local_lambda: {exc}", file=sys.stderr)
         return 2
+    if os.environ.pop(_CHECKED_ENV, None) != "1":
+        try:
+            check_runtime(config, args.python, runtime_base_env())
+        except PreflightError as exc:
+            for line in str(exc).splitlines():
+                print(f"local_lambda: {line}", file=sys.stderr)
+            return 2
     if args.check:
         print(f"ok: {len(config.functions)} function(s): {', '.join(sorted(config.functions))}")
         return 0

@@ -18,7 +18,8 @@ File format (paths are relative to the file's directory)::
             "2": "echo_v2",                  # shorthand for {"code": ...}
             "3": {}                          # same code and settings as $LATEST
           },
-          "aliases": {"live": "1"}           # alias -> version ("$LATEST" allowed)
+          "aliases": {"live": "1"},          # alias -> version ("$LATEST" allowed)
+          "import_check": true               # false: skip the start-up handler check
         }
       }
     }
@@ -81,6 +82,7 @@ _FUNCTION_KEYS = frozenset(
         "reserved_concurrency",
         "versions",
         "aliases",
+        "import_check",
     }
 )
 _VERSION_KEYS = frozenset({"code", "handler", "timeout", "memory_size", "environment"})
@@ -110,6 +112,9 @@ class FunctionSpec:
     versions: Mapping[str, VersionSpec] = field(default_factory=dict)
     aliases: Mapping[str, str] = field(default_factory=dict)
     reserved_concurrency: int | None = None
+    # False: the start-up check (preflight.py) skips this function's handlers, for a
+    # function whose init is meant to fail.
+    import_check: bool = True
 
     def resolve(self, qualifier: str | None) -> VersionSpec | None:
         """The version a qualifier designates (alias -> its version), or None."""
@@ -262,7 +267,10 @@ def parse_function(name: str, data: Any, base: Path) -> FunctionSpec:
         reserved = int(
             _number(f"{where}.reserved_concurrency", reserved, minimum=0, maximum=1000, integer=True)
         )
-    return FunctionSpec(name, latest, versions, aliases, reserved)
+    import_check = data.get("import_check", True)
+    if not isinstance(import_check, bool):
+        raise ConfigError(f"{where}.import_check: expected true or false, got {import_check!r}")
+    return FunctionSpec(name, latest, versions, aliases, reserved, import_check)
 
 
 def parse_config(data: Any, base: Path) -> Config:

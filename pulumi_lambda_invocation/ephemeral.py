@@ -9,6 +9,9 @@ loop's default executor, which Pulumi's runtime needs for its own calls), so tha
 independent calls run side by side. When every input is a plain value (no Output or
 awaitable anywhere in it), the call is handed to the worker at once and the secret Output
 wraps its future: none of the Output machinery's awaits (about 30 Outputs per call) is paid.
+
+Under ``pulumi.runtime.set_mocks`` nothing is sent: the call goes through the mocks' ``call``
+with the token :data:`INVOKE_TOKEN`, like any Pulumi function in a unit test.
 """
 
 from __future__ import annotations
@@ -22,12 +25,19 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pulumi
+from pulumi.runtime.mocks import MockMonitor
+from pulumi.runtime.settings import get_monitor
 
 import lambda_invocation_core as core
 
 from .aws_config import program_stack_settings
 from .core_args import client_context_text, connection_settings, payload_text, request_kwargs, send
 from .schema import DEFAULTS, EPHEMERAL_INPUT_NAMES
+
+INVOKE_TOKEN = "lambda-invocation:index:invoke"
+"""The token of :func:`invoke` in ``pulumi.runtime.Mocks.call`` (``args.token``); the mocks'
+``args.args`` are the inputs given (payload as JSON text, client context as base64), and what
+``call`` returns is the result (``result``, ``status_code``, ...)."""
 
 
 class InvokeResult(dict[str, Any]):
@@ -105,6 +115,7 @@ def invoke(
     role_session_name: pulumi.Input[str] | None = None,
     external_id: pulumi.Input[str] | None = None,
     role_duration: pulumi.Input[int] | None = None,
+    opts: pulumi.InvokeOptions | None = None,
 ) -> pulumi.Output[InvokeResult]:
     """Invoke a Lambda function (RequestResponse) and return a secret Output of the result.
 
@@ -114,14 +125,25 @@ def invoke(
     default True), which fail the program. Connection settings not given here come from the
     stack's ``aws:*`` configuration (as pulumi-aws reads it; see the README), then from the
     AWS default chain. Attributes are reachable on the Output: ``invoke(...).result``.
+
+    ``opts`` (``pulumi.InvokeOutputOptions`` or ``pulumi.InvokeOptions``): ``depends_on``
+    (custom resources) holds the call until those resources are created (in preview, when one
+    is still to be created, the call does not run and the result is unknown), and the result
+    depends on them; ``parent`` is accepted as by any Pulumi function (it only picks a
+    provider, and none is used). ``provider`` is refused: nothing here goes through a Pulumi
+    provider. Under ``pulumi.runtime.set_mocks`` the mocks' ``call`` answers (token
+    :data:`INVOKE_TOKEN`) and nothing is sent.
     """
     arguments = locals()
     # Only the inputs given are kept: each one is a separate Output for the engine to settle.
     given = {name: arguments[name] for name in EPHEMERAL_INPUT_NAMES if arguments[name] is not None}
+    after = _dependencies(opts)
+    if isinstance(get_monitor(), MockMonitor):
+        return _through_mocks(given, opts)
     # Read in the program (the configuration lives there), used by the worker thread.
     stack = program_stack_settings()
     call = functools.partial(_invoke_now, stack=stack)
-    if all(_is_plain(value) for value in given.values()):
+    if not after and all(_is_plain(value) for value in given.values()):
         loop = _running_loop()
         if loop is not None:
             # Every input known: send now, no awaits. The one future is the whole Output.
@@ -139,10 +161,56 @@ def invoke(
         return asyncio.get_running_loop().run_in_executor(_workers(), call, values)
 
     inputs = pulumi.Output.all(**given)
+    if after:
+        # Known once every dependency has its id: in preview a resource still to be created
+        # keeps it unknown, so the call does not run. The Output carries the dependencies.
+        ready = pulumi.Output.all(*(resource.id for resource in after))
+        inputs = pulumi.Output.all(inputs, ready).apply(lambda pair: pair[0])
     # Secret before the apply, not after: Output.secret() re-wraps a dict value deeply, which
     # would turn the InvokeResult back into a plain dict without attributes.
     secret_inputs: pulumi.Output[dict[str, Any]] = pulumi.Output.secret(inputs)
     return secret_inputs.apply(start)
+
+
+def _dependencies(opts: pulumi.InvokeOptions | None) -> list[pulumi.CustomResource]:
+    """``opts.depends_on`` as a list of custom resources; ``opts.provider`` refused."""
+    if opts is None:
+        return []
+    if opts.provider is not None:
+        raise core.ValidationError(
+            "opts.provider",
+            "is not used by invoke(): it calls Lambda itself, not through a Pulumi provider; "
+            "set region, profile, role_arn or endpoint_url, or the stack's aws:* configuration",
+        )
+    depends_on: Any = getattr(opts, "depends_on", None)  # pulumi.InvokeOutputOptions only
+    if depends_on is None:
+        return []
+    resources = list(depends_on) if isinstance(depends_on, (list, tuple)) else [depends_on]
+    if not all(isinstance(resource, pulumi.CustomResource) for resource in resources):
+        raise core.ValidationError(
+            "opts.depends_on",
+            "must be a custom resource or a list of them (a component's children are not "
+            "waited for: list them)",
+        )
+    return resources
+
+
+def _through_mocks(
+    given: Mapping[str, Any], opts: pulumi.InvokeOptions | None
+) -> pulumi.Output[InvokeResult]:
+    """Under ``set_mocks``: the mocks' ``call`` answers, with :data:`INVOKE_TOKEN`. The inputs
+    are checked as for a real call first; nothing is sent to Lambda."""
+
+    def call(values: dict[str, Any]) -> pulumi.Output[Any]:
+        frozen = {**values, "payload": payload_text(values["payload"])}
+        if "client_context" in frozen:
+            frozen["client_context"] = client_context_text(frozen["client_context"])
+        core.build_request(**request_kwargs(frozen))
+        connection_settings(frozen, {})
+        return pulumi.runtime.invoke_output(INVOKE_TOKEN, frozen, opts)
+
+    secret_inputs: pulumi.Output[dict[str, Any]] = pulumi.Output.secret(pulumi.Output.all(**given))
+    return secret_inputs.apply(call).apply(InvokeResult)
 
 
 WORKERS = 10

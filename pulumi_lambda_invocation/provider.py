@@ -14,6 +14,7 @@ memory for the calls that follow.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import uuid
 from collections.abc import Mapping
@@ -36,7 +37,17 @@ import lambda_invocation_core as core
 
 from .aws_config import stack_settings
 from .core_args import connection_settings, request_kwargs, send
-from .schema import CRUD, DEFAULTS, INPUT_NAMES, LIFECYCLE_SCOPES, PLACEHOLDERS, REPLACE_NAMES
+from .schema import (
+    CRUD,
+    DEFAULTS,
+    INPUT_NAMES,
+    INVOKING_NAMES,
+    LIFECYCLE_SCOPES,
+    OUTPUT_NAMES,
+    PLACEHOLDERS,
+    REPLACE_NAMES,
+    STORED_KEYS,
+)
 
 PROVIDER_KEY = "__provider"
 
@@ -88,16 +99,40 @@ class LambdaInvocationProvider(ResourceProvider):
         return CheckResult(inputs, _check_failures(values))
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        # olds are the stored outputs: the inputs at the last create/update, the effective
+        # region and endpoint (STORED_KEYS) and the result.
         old, new = _with_defaults(olds), _with_defaults(news)
-        changed = [name for name in INPUT_NAMES if _is_unknown(new[name]) or old[name] != new[name]]
-        if not changed:
+        changed = [name for name in INPUT_NAMES if _input_changed(name, old[name], new[name])]
+        moved = self._moved_targets(olds, new)
+        if not changed and not moved:
             return DiffResult(changes=False)
-        replace_fields = list(REPLACE_NAMES)
+        replace_fields = [name for name in REPLACE_NAMES if name not in STORED_KEYS]
         if new["lifecycle_scope"] != CRUD:
             # Terraform: in CREATE_ONLY scope a new input means a new invocation.
             replace_fields.append("payload")
-        replaces = [name for name in changed if name in replace_fields]
+        replaces = [name for name in changed if name in replace_fields] + moved
         return DiffResult(changes=True, replaces=replaces)
+
+    def _moved_targets(self, olds: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
+        """The stored inputs (region, endpoint) whose effective value differs from the one
+        stored at create: the new invocation goes elsewhere, a replace. A state written before
+        the values were stored compares the inputs themselves."""
+        if any(_is_unknown(new[name]) for name in STORED_KEYS):
+            return [name for name in STORED_KEYS if _is_unknown(new[name])]
+        if not all(key in olds for key in STORED_KEYS.values()):
+            old = _with_defaults(olds)
+            return [name for name in STORED_KEYS if old[name] != new[name]]
+        try:
+            effective = self._effective_targets(new)
+        except core.LambdaInvocationError:
+            # The settings cannot make a client now (no region...): create and update report
+            # it with the field named; the diff does not guess.
+            return []
+        return [name for name, key in STORED_KEYS.items() if olds[key] != effective[key]]
+
+    def _effective_targets(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        """The region and endpoint an invocation with these inputs goes to now (no request)."""
+        return _effective_targets(connection_settings(values, self._stack))
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         outs = self._invoke(props, action="create", previous=None)
@@ -105,7 +140,13 @@ class LambdaInvocationProvider(ResourceProvider):
         return CreateResult(uuid.uuid4().hex, outs)
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        return UpdateResult(self._invoke(news, action="update", previous=olds))
+        old, new = _with_defaults(olds), _with_defaults(news)
+        if any(_input_changed(name, old[name], new[name]) for name in INVOKING_NAMES):
+            return UpdateResult(self._invoke(news, action="update", previous=olds, stored=olds))
+        # Only how to connect or when to invoke changed: the stored answer stays (secret by
+        # the resource's additional_secret_outputs) and the new inputs are recorded.
+        kept = {key: olds[key] for key in (*OUTPUT_NAMES, *STORED_KEYS.values()) if key in olds}
+        return UpdateResult({**_inputs_of(news, new), **kept})
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         # Refresh must never run the function: the stored state is the truth.
@@ -113,25 +154,73 @@ class LambdaInvocationProvider(ResourceProvider):
 
     def delete(self, _id: str, props: dict[str, Any]) -> None:
         if _with_defaults(props)["lifecycle_scope"] == CRUD:
-            self._invoke(props, action="delete", previous=props)
+            self._invoke(props, action="delete", previous=props, stored=props)
 
     # -- the invocation --------------------------------------------------------------------
 
     def _invoke(
-        self, props: Mapping[str, Any], *, action: str, previous: Mapping[str, Any] | None
+        self,
+        props: Mapping[str, Any],
+        *,
+        action: str,
+        previous: Mapping[str, Any] | None,
+        stored: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
+        """Invoke with these inputs; ``stored`` (the state) fixes the region and endpoint to
+        the ones of the create, whatever the stack's configuration says now."""
         values = _with_defaults(props)
         payload: Any = values["payload"]
         if values["lifecycle_scope"] == CRUD:
             payload = _crud_payload(values, action, previous)
         request = core.build_request(**{**request_kwargs(values), "payload": payload})
         connection = connection_settings(values, self._stack)
+        if stored is not None and all(key in stored for key in STORED_KEYS.values()):
+            connection = dataclasses.replace(
+                connection, **{name: stored[key] for name, key in STORED_KEYS.items()}
+            )
         result = send(request, connection, fail_on_function_error=bool(values["fail_on_function_error"]))
-        outs = {name: value for name, value in props.items() if name != PROVIDER_KEY}
-        outs.update({name: value for name, value in values.items() if name in DEFAULTS})
+        outs = _inputs_of(props, values)
+        outs.update(_effective_targets(connection))  # the client just used, from the cache
         outs.update(result.as_dict())
         outs["result_json"] = result.result_json
         return outs
+
+
+def _effective_targets(connection: core.ConnectionSettings) -> dict[str, Any]:
+    """STORED_KEYS' values for these settings: the region after the whole chain (input, stack,
+    AWS_REGION, the profile) as the client resolved it, and the endpoint as configured (None:
+    AWS's own for the region). Makes (or reuses) the client; sends nothing."""
+    region = core.get_client(connection).meta.region_name
+    return {STORED_KEYS["region"]: region, STORED_KEYS["endpoint_url"]: connection.endpoint_url}
+
+
+def _inputs_of(props: Mapping[str, Any], values: Mapping[str, Any]) -> dict[str, Any]:
+    """The inputs as they are stored: as given, plus the defaults check filled in."""
+    outs = {name: value for name, value in props.items() if name != PROVIDER_KEY}
+    outs.update({name: value for name, value in values.items() if name in DEFAULTS})
+    return outs
+
+
+def _input_changed(name: str, old: Any, new: Any) -> bool:
+    """A change the diff counts: unknown (preview) or another value. Payloads are compared
+    as parsed JSON (another key order or spacing is the same request), other inputs as they are."""
+    if _is_unknown(new):
+        return True
+    if name == "payload":
+        return bool(_canonical_json(old) != _canonical_json(new))
+    return bool(old != new)
+
+
+def _canonical_json(payload: Any) -> Any:
+    """One text for every spelling of the same JSON document (keys sorted, no spaces); a
+    payload that does not parse stays as it is. 1, 1.0 and true remain different."""
+    if not isinstance(payload, str):
+        return payload
+    try:
+        document = json.loads(payload)
+    except ValueError:
+        return payload
+    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def _crud_payload(values: Mapping[str, Any], action: str, previous: Mapping[str, Any] | None) -> Any:

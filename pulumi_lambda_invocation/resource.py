@@ -9,6 +9,8 @@ from typing import Any, Optional, cast, overload
 import pulumi
 import pulumi.dynamic
 
+import lambda_invocation_core as core
+
 from .core_args import client_context_text, payload_text
 from .provider import LambdaInvocationProvider
 from .schema import OUTPUT_NAMES, SECRET_OUTPUTS
@@ -19,8 +21,9 @@ class LambdaInvocationArgs:
     """The inputs of a :class:`LambdaInvocation`.
 
     Every field accepts a plain value or a ``pulumi.Input`` (an Output of another resource).
-    A change to any of them invokes the function again (see the README for which changes
-    replace the resource and which update it).
+    A change of the request (function, payload as parsed JSON, qualifier, client context,
+    log type, tenant id), of a trigger or of the effective region or endpoint invokes again;
+    any other change updates the state without invoking (the README's table says which).
     """
 
     function_name: pulumi.Input[str]
@@ -131,6 +134,14 @@ class LambdaInvocation(pulumi.dynamic.Resource, module="lambda_invocation", name
 
     def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None:
         resource_args, opts = _args_and_opts(args, kwargs)
+        if opts is not None and opts.provider is not None:
+            # The SDK would keep it for children only: a dynamic resource's package is
+            # pulumi-python, so an aws.Provider's region and credentials never reach us.
+            raise core.ValidationError(
+                "opts.provider",
+                "is not used by a dynamic resource (the SDK drops it without a word); set "
+                "region, profile, role_arn or endpoint_url, or the stack's aws:* configuration",
+            )
         props: dict[str, Any] = {f.name: getattr(resource_args, f.name) for f in fields(resource_args)}
         props["payload"] = _apply_if_needed(props["payload"], payload_text)
         props["client_context"] = _apply_if_needed(props["client_context"], client_context_text)

@@ -56,6 +56,10 @@ class InputSpec:
     """A valid stand-in used by check for an unknown or already-reported value."""
     replaces: bool = False
     """A change targets a different invocation: replace (Terraform's ForceNew)."""
+    stored: bool = False
+    """Where the invocation went: the effective value (this input, else the stack's
+    configuration or the AWS default chain) is stored in state at create; update and delete
+    use the stored value, and a change of the effective value replaces."""
 
 
 INPUTS: tuple[InputSpec, ...] = (
@@ -69,9 +73,9 @@ INPUTS: tuple[InputSpec, ...] = (
     InputSpec("lifecycle_scope", str, Group.LIFECYCLE, default=CREATE_ONLY),
     InputSpec("terraform_key", str, Group.LIFECYCLE, default="tf"),
     InputSpec("fail_on_function_error", bool, Group.RESPONSE, default=True),
-    InputSpec("region", str, Group.CONNECTION, replaces=True),
+    InputSpec("region", str, Group.CONNECTION, replaces=True, stored=True),
     InputSpec("profile", str, Group.CONNECTION),
-    InputSpec("endpoint_url", str, Group.CONNECTION, replaces=True),
+    InputSpec("endpoint_url", str, Group.CONNECTION, replaces=True, stored=True),
     InputSpec("read_timeout", float, Group.CONNECTION),
     InputSpec("role_arn", str, Group.CONNECTION),
     InputSpec("role_session_name", str, Group.CONNECTION),
@@ -93,6 +97,13 @@ PLACEHOLDERS: Mapping[str, Any] = {
     spec.name: spec.placeholder for spec in INPUTS if spec.group in (Group.REQUEST, Group.CONNECTION)
 }
 REPLACE_NAMES = tuple(spec.name for spec in INPUTS if spec.replaces)
+INVOKING_NAMES = names(Group.REQUEST)
+"""A change of one of these is a new request: the update invokes (a new payload replaces in
+CREATE_ONLY scope). A change of any other input that does not replace (timeouts, profile,
+role, failure policy, lifecycle scope) updates the state without invoking."""
+STORED_NAMES = tuple(spec.name for spec in INPUTS if spec.stored)
+STORED_KEYS: Mapping[str, str] = {name: f"effective_{name}" for name in STORED_NAMES}
+"""Input name -> the state key of its effective value at create (not a program output)."""
 
 
 @dataclass(frozen=True)

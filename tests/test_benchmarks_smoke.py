@@ -33,8 +33,8 @@ def test_endpoint_benchmark_smoke() -> None:
 
 def test_ansible_benchmark_smoke() -> None:
     # Our paths only (--quick needs neither amazon.aws nor .venv-bench): the loop in the
-    # controller's process and with the module forced, separate tasks, the lookup, and the
-    # module file run alone.
+    # controller's process and with the module forced, separate tasks, the lookup, the
+    # module file run alone, and the action plugin's warm-up with and without botocore.
     output = run("benchmarks/ansible_compare.py", "--quick")
     for case in (
         "loop (in the controller's process)",
@@ -42,6 +42,9 @@ def test_ansible_benchmark_smoke() -> None:
         "tasks (in the controller's process)",
         "lookup loop",
         "module file alone",
+        "one-time warm-up in the controller's main process",
+        "| botocore installed |",
+        "| botocore not installed",
         "loop, in process vs module forced",
     ):
         assert case in output, output

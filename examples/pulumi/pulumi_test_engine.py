@@ -210,7 +210,7 @@ class TestEngine:
         loop.set_exception_handler(_quiet_about_failed_runs)
         asyncio.set_event_loop(loop)
         settings = MockSettings(  # type: ignore[no-untyped-call]
-            monitor=monitor,
+            monitor=EngineSide(monitor),
             monitor_features=set(monitor.GetDeploymentInfo(empty_pb2.Empty()).supportedFeatures),  # type: ignore[no-untyped-call]
             engine=MockEngine(logging.getLogger("pulumi-test-engine")),
             project=self.project,
@@ -259,6 +259,18 @@ def _quiet_about_failed_runs(loop: asyncio.AbstractEventLoop, context: dict[str,
 
 def _name(urn: str) -> str:
     return urn.rsplit("::", 1)[-1]
+
+
+class EngineSide:
+    """The monitor as the program sees it: the engine, not ``set_mocks``. The package's
+    ``invoke()`` answers from the mocks whenever the monitor is a ``MockMonitor``; behind this
+    wrapper it calls Lambda, as it does under the CLI."""
+
+    def __init__(self, monitor: MockMonitor) -> None:
+        self._monitor = monitor
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._monitor, name)
 
 
 class _EngineMonitor(MockMonitor):

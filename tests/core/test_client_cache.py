@@ -55,6 +55,17 @@ def test_each_environment_variable_read_at_creation_changes_the_key(
     assert client_module.environment_digest() == digest
 
 
+def test_the_posix_and_the_portable_reading_of_the_environment_agree(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The digest reads os.environ's bytes mapping on POSIX and the public one elsewhere.
+    monkeypatch.setenv("AWS_REGION", "eu-west-3")
+    monkeypatch.setenv("https_proxy", "http://127.0.0.1:3128")
+    monkeypatch.setenv("AWS_NON_ASCII_\u00e9", "caf\u00e9")
+    encoded = client_module._encoded_environment(os.environ._data)  # type: ignore[attr-defined]
+    assert encoded == client_module._decoded_environment(os.environ)
+    assert b"AWS_REGION=eu-west-3" in encoded and b"https_proxy=" in encoded
+    assert b"PATH=" not in encoded
+
+
 def test_an_unrelated_variable_keeps_the_client(monkeypatch: pytest.MonkeyPatch) -> None:
     first = core.get_client(settings(region="us-east-1"))
     monkeypatch.setenv("SOME_UNRELATED_VARIABLE", "1")

@@ -35,19 +35,20 @@ def test_core_imports_only_stdlib_and_botocore() -> None:
                 assert top in sys.stdlib_module_names or top in allowed_third_party, (path.name, name)
 
 
-def test_import_does_not_load_boto3_and_missing_boto3_is_explained() -> None:
+def test_import_does_not_load_boto3_and_missing_botocore_is_explained() -> None:
+    # The client is built from botocore alone; boto3, which brings botocore, is what to install.
     script = (
         "import sys\n"
         "import lambda_invocation_core as core\n"
         "assert 'boto3' not in sys.modules and 'botocore' not in sys.modules\n"
-        "sys.modules['boto3'] = None\n"
+        "sys.modules['botocore'] = None\n"
         "try:\n"
         "    core.invoke('f', {}, connection=core.ConnectionSettings(region='us-east-1'))\n"
         "except core.MissingDependencyError as error:\n"
         "    print(error)\n"
     )
     completed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
-    assert "pip install boto3" in completed.stdout
+    assert completed.stdout.strip() == "boto3 is required to invoke Lambda functions: pip install boto3"
 
 
 def test_the_installed_core_is_the_working_tree() -> None:

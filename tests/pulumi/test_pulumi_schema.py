@@ -112,7 +112,7 @@ def test_the_resource_constructor_agrees_with_the_declaration() -> None:
 def test_invoke_agrees_with_the_declaration() -> None:
     ephemeral = tuple(spec for spec in schema.INPUTS if spec.name in schema.EPHEMERAL_INPUT_NAMES)
     assert [spec.group for spec in ephemeral if spec.group is Group.LIFECYCLE] == []
-    assert disagreements(ephemeral, signature_parameters(pli.invoke, skip=())) == []
+    assert disagreements(ephemeral, signature_parameters(pli.invoke, skip=("opts",))) == []
     # The required inputs are positional, the others keyword-only.
     kinds = {name: p.kind for name, p in inspect.signature(pli.invoke).parameters.items()}
     for spec in ephemeral:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import threading
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
@@ -16,11 +17,13 @@ from typing import Any
 
 import pulumi
 import pytest
+from pulumi.runtime.mocks import MockMonitor
+from pulumi_test_engine import EngineSide
 from pulumi_test_settings import STACK_ACCESS_KEY, STACK_SECRET_KEY
 
 import lambda_invocation_core as core
 from local_lambda.launcher import RunningEndpoint
-from pulumi_lambda_invocation import LambdaInvocation, invoke, schema
+from pulumi_lambda_invocation import LambdaInvocation, aws_config, invoke, schema
 from tests.support.functions import count_executions
 from tests.support.recording_lambda import RecordingLambda, recording_lambda
 
@@ -53,16 +56,22 @@ def run_with_sdk_mocks(
     program: Callable[[], pulumi.Output[Any]],
     mocks: pulumi.runtime.Mocks,
     config: dict[str, str] | None = None,
+    *,
+    engine_side: bool = False,
+    monitor: Any = None,
 ) -> Any:
     """Run ``program`` the way Pulumi's unit-test docs do, in a thread of its own (Pulumi's
     settings are context variables: nothing leaks into other tests). Returns the value of
-    the Output the program returns."""
+    the Output the program returns. ``engine_side``: the mocks answer resources, but the
+    monitor is no ``MockMonitor`` (as under the engine), so ``invoke()`` calls Lambda."""
     outcome: dict[str, Any] = {}
+    if engine_side:
+        monitor = EngineSide(MockMonitor(mocks))
 
     def target() -> None:
         asyncio.set_event_loop(asyncio.new_event_loop())  # a test's main thread has one
         try:
-            pulumi.runtime.set_mocks(mocks, preview=False)
+            pulumi.runtime.set_mocks(mocks, preview=False, monitor=monitor)
             # A map of this thread's own (set_config would write into the SDK's shared default).
             pulumi.runtime.set_all_config(dict(config or {}))
 
@@ -138,7 +147,7 @@ def test_a_dependent_resource_keeps_the_dependency_and_the_secret() -> None:
     assert names == ["creds", "user"]  # the second waited for the first's (secret) output
 
 
-def test_invoke_under_the_sdk_mocks_is_secret_and_runs_once(
+def test_invoke_on_the_engine_side_is_secret_and_runs_once(
     lambda_endpoint: RunningEndpoint, count_file: str
 ) -> None:
     def program() -> pulumi.Output[Any]:
@@ -146,7 +155,7 @@ def test_invoke_under_the_sdk_mocks_is_secret_and_runs_once(
         flags = secret_flags({"whole": answer, "result": answer.result})
         return pulumi.Output.all(flags, answer.result_json)
 
-    flags, document = run_with_sdk_mocks(program, PlainMocks(), {"aws:region": "us-east-1"})
+    flags, document = run_with_sdk_mocks(program, PlainMocks(), {"aws:region": "us-east-1"}, engine_side=True)
     assert flags == {"whole": True, "result": True}
     assert document["count"] == 1
     assert count_executions(count_file) == 1
@@ -162,7 +171,8 @@ def test_invoke_built_outside_the_event_loop_takes_the_general_path(
     def target() -> None:
         asyncio.set_event_loop(asyncio.new_event_loop())
         try:
-            pulumi.runtime.set_mocks(PlainMocks(), preview=False)
+            mocks = PlainMocks()
+            pulumi.runtime.set_mocks(mocks, preview=False, monitor=EngineSide(MockMonitor(mocks)))  # type: ignore[arg-type]
             pulumi.runtime.set_all_config({"aws:region": "us-east-1"})
             answer = invoke(
                 "count", {"count_file": count_file, "tag": "early"}, endpoint_url=lambda_endpoint.url
@@ -197,7 +207,7 @@ def test_invoke_with_an_output_input_waits_for_it(
         answer = invoke(args["function_name"], args["payload"], endpoint_url=lambda_endpoint.url)
         return answer.result_json
 
-    document = run_with_sdk_mocks(program, PlainMocks(), {"aws:region": "us-east-1"})
+    document = run_with_sdk_mocks(program, PlainMocks(), {"aws:region": "us-east-1"}, engine_side=True)
     assert document["count"] == 1
     assert count_executions(count_file) == 1
 
@@ -226,7 +236,7 @@ def test_invoke_honours_the_stack_configuration(recording: RecordingLambda) -> N
     def program() -> pulumi.Output[Any]:
         return invoke("echo", {}).status_code
 
-    assert run_with_sdk_mocks(program, PlainMocks(), stack_config(recording)) == 200
+    assert run_with_sdk_mocks(program, PlainMocks(), stack_config(recording), engine_side=True) == 200
     [seen] = recording.seen()
     assert (seen.function_name, seen.access_key_id, seen.region) == ("echo", STACK_ACCESS_KEY, "ap-south-1")
 
@@ -240,7 +250,7 @@ def test_invoke_inputs_win_over_the_stack_configuration(
         )
         return answer.result_json
 
-    assert run_with_sdk_mocks(program, PlainMocks(), stack_config(recording))["count"] == 1
+    assert run_with_sdk_mocks(program, PlainMocks(), stack_config(recording), engine_side=True)["count"] == 1
     assert count_executions(count_file) == 1
     assert recording.seen() == []
 
@@ -253,14 +263,30 @@ def test_invoke_sees_each_run_s_configuration(
     def program() -> pulumi.Output[Any]:
         return invoke("echo", {}).status_code
 
-    run_with_sdk_mocks(program, PlainMocks(), stack_config(recording))
-    run_with_sdk_mocks(program, PlainMocks(), stack_config(recording, **{"aws:region": "sa-east-1"}))
+    run_with_sdk_mocks(program, PlainMocks(), stack_config(recording), engine_side=True)
+    run_with_sdk_mocks(
+        program, PlainMocks(), stack_config(recording, **{"aws:region": "sa-east-1"}), engine_side=True
+    )
     config = {key: value for key, value in stack_config(recording).items() if key != "aws:region"}
     for region in ("ca-central-1", "me-south-1"):  # only the environment differs
         monkeypatch.setenv("PULUMI_CONFIG", json.dumps({"aws:region": region}))
-        run_with_sdk_mocks(program, PlainMocks(), config)
+        run_with_sdk_mocks(program, PlainMocks(), config, engine_side=True)
+    monkeypatch.delenv("PULUMI_CONFIG")
+    for region in ("eu-south-1", "eu-south-2"):  # the SDK's per-key fallback
+        monkeypatch.setenv("PULUMI_CONFIG_AWS_REGION", region)
+        run_with_sdk_mocks(program, PlainMocks(), config, engine_side=True)
     regions = [seen.region for seen in recording.seen()]
-    assert regions == ["ap-south-1", "sa-east-1", "ca-central-1", "me-south-1"]
+    assert regions == ["ap-south-1", "sa-east-1", "ca-central-1", "me-south-1", "eu-south-1", "eu-south-2"]
+
+
+def test_the_posix_and_the_portable_reading_of_the_fallbacks_agree(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The memo reads os.environ's bytes mapping on POSIX and the public one elsewhere.
+    monkeypatch.setenv("PULUMI_CONFIG_AWS_REGION", "eu-south-1")
+    monkeypatch.setenv("PULUMI_CONFIG", '{"aws:profile": "p\u00e9"}')
+    encoded = aws_config._encoded_environment_values(os.environ._data)  # type: ignore[attr-defined]
+    decoded = aws_config._decoded_environment_values(os.environ)
+    assert [None if value is None else os.fsdecode(value) for value in encoded] == list(decoded)
+    assert "eu-south-1" in decoded and '{"aws:profile": "p\u00e9"}' in decoded
 
 
 def test_invoke_refuses_a_forbidden_account_before_sending(recording: RecordingLambda) -> None:
@@ -269,7 +295,7 @@ def test_invoke_refuses_a_forbidden_account_before_sending(recording: RecordingL
 
     config = stack_config(recording, **{"aws:forbiddenAccountIds": '["123456789012"]'})
     with pytest.raises(core.AccountNotAllowedError) as refused:
-        run_with_sdk_mocks(program, PlainMocks(), config)
+        run_with_sdk_mocks(program, PlainMocks(), config, engine_side=True)
     assert refused.value.account_id == "123456789012"
     assert recording.seen() == []
 
@@ -293,7 +319,7 @@ def test_invoke_reads_the_profile_from_the_stack_s_shared_files(
     def program() -> pulumi.Output[Any]:
         return invoke("echo", {}).status_code
 
-    assert run_with_sdk_mocks(program, PlainMocks(), config) == 200
+    assert run_with_sdk_mocks(program, PlainMocks(), config, engine_side=True) == 200
     [seen] = recording.seen()
     # The profile's key and region, from the files the stack names (the environment points
     # at files that do not exist).

@@ -27,7 +27,7 @@ DryRun; ``execute()`` of the module does the rest. The worker process that runs 
 nothing else meanwhile, and the items of a ``loop:`` run one after another in it, so the
 core's process-wide client cache serves a whole loop with one client. The task's
 ``environment:`` is applied by setting ``os.environ`` in this worker for the validation and
-the call (boto3 reads variables such as ``AWS_CONFIG_FILE`` and ``HTTPS_PROXY`` then), and
+the call (botocore reads variables such as ``AWS_CONFIG_FILE`` and ``HTTPS_PROXY`` then), and
 restored afterwards. The core keys its cached clients by the environment they were built
 under, and a forked worker starts with none of its parent's, so a changed ``environment:``
 gets a new client and no connection is shared with another process.
@@ -70,9 +70,18 @@ from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 from ansible.utils.vars import merge_hash
 from ansible_collections.ephemeral.aws.plugins.module_utils.common import OPTIONS
+from ansible_collections.ephemeral.aws.plugins.module_utils.lambda_invocation_core.warm import warm
 from ansible_collections.ephemeral.aws.plugins.module_utils.result_transport import OUTPUTS_KEY, decode
 
 display = Display()
+
+# Once per process, when this plugin is first imported: ansible-core's strategies import it in
+# the controller's main process before they fork the worker that runs a task, so every worker
+# inherits botocore imported and a Lambda client's data loaded (see the core's warm.py), and
+# the module's code that the in-process path runs (the collection loader compiles it from
+# source at each import). Without botocore it is one failed import lookup.
+if warm():
+    from ansible_collections.ephemeral.aws.plugins.modules import lambda_invocation as _module  # noqa: F401
 
 MODULE = "ephemeral.aws.lambda_invocation"
 ASYNC_REFUSED = (
@@ -173,7 +182,7 @@ class ActionModule(ActionBase):
     # The in-process path.
 
     def _run_in_process(self):
-        # Imported here: the module imports the core, and the core boto3 only when it builds
+        # Imported here: the module imports the core, and the core botocore only when it builds
         # a client; none of it is needed when the module runs on the target.
         from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
         from ansible.module_utils.errors import UnsupportedError

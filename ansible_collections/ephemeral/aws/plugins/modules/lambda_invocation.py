@@ -263,9 +263,11 @@ from ansible_collections.ephemeral.aws.plugins.module_utils.lambda_invocation_co
 )
 from ansible_collections.ephemeral.aws.plugins.module_utils.result_transport import OUTPUTS_KEY, encode
 
-# boto3 is imported by the core when it creates the client, not here: it is the largest
-# part of the module's start-up, and nothing needs it before the inputs are validated.
-# The core's MissingDependencyError (an ImportError) becomes missing_required_lib("boto3").
+# botocore is imported by the core when it creates the client, not here: it is the largest
+# part of the module's start-up, and nothing needs it before the inputs are validated. The
+# core builds the client from botocore alone; boto3 (which brings botocore) stays the
+# documented requirement. The core's MissingDependencyError (an ImportError) becomes
+# missing_required_lib("boto3").
 
 
 # The core's raw outputs (InvocationResult.as_dict()); the action plugin derives the others.

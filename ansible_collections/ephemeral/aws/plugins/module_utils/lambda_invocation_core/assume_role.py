@@ -26,13 +26,12 @@ from .transport_errors import sts_error
 def assumed_role_session(
     base_session: Any, settings: ConnectionSettings, role_arn: str, config: Any, role_botocore_session: Any
 ) -> Any:
-    """A boto3 session on ``role_botocore_session`` that signs with credentials of ``role_arn``.
+    """``role_botocore_session``, made to sign with credentials of ``role_arn``.
 
     ``base_session`` holds the credentials STS is called with; ``config`` is the Lambda
     client's botocore Config; ``role_botocore_session`` is a fresh botocore session with
     the same files and profile as the base session (endpoints, region).
     """
-    import boto3.session
     from botocore.credentials import (
         AssumeRoleCredentialFetcher,
         CredentialProvider,
@@ -59,7 +58,10 @@ def assumed_role_session(
         return client
 
     create_client = functools.partial(
-        base_session.client, endpoint_url=settings.sts_endpoint_url, verify=settings.verify, config=config
+        base_session.create_client,
+        endpoint_url=settings.sts_endpoint_url,
+        verify=settings.verify,
+        config=config,
     )
     fetcher = AssumeRoleCredentialFetcher(
         client_creator=create_sts_client,
@@ -93,4 +95,7 @@ def assumed_role_session(
 
     # Our credentials first, before the environment's and the profile's.
     role_botocore_session.get_component("credential_provider").insert_before("env", AssumedRoleProvider())
-    return boto3.session.Session(botocore_session=role_botocore_session, region_name=base_session.region_name)
+    region = base_session.get_config_variable("region")
+    if region is not None:
+        role_botocore_session.set_config_variable("region", region)
+    return role_botocore_session

@@ -40,6 +40,6 @@ def installed_versions() -> str:
         import boto3
 
         boto3_version = boto3.__version__
-    except ImportError:  # pragma: no cover - the client was built with boto3
+    except ImportError:  # the client needs botocore only
         boto3_version = "unknown"
     return f"boto3 {boto3_version} (botocore {botocore.__version__})"

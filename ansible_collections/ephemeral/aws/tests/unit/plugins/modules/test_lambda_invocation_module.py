@@ -278,8 +278,9 @@ def test_missing_required_options_are_reported_by_ansible():
 
 
 def test_boto3_missing(monkeypatch):
-    # The core imports boto3 when it builds the client (the module does not import it).
-    monkeypatch.setitem(sys.modules, "boto3", None)
+    # The core imports botocore (which boto3 brings, and which is all it needs) when it builds
+    # the client; the module does not import it. Without it, the message names boto3.
+    monkeypatch.setitem(sys.modules, "botocore", None)
     core.clear_client_cache()
     outcome, send = run_module(BASE, send=core.send)
     assert outcome["failed"] is True
