@@ -18,6 +18,7 @@ from packaging.version import Version
 
 from lambda_invocation_core import client
 from lambda_invocation_core._version import __version__
+from tests.support.galaxy import build_galaxy_tarball
 
 ROOT = Path(__file__).resolve().parent.parent
 COLLECTION = ROOT / "ansible_collections/ephemeral/aws"
@@ -148,20 +149,9 @@ def test_galaxy_urls_are_pyprojects(wheel: Path, tmp_path: Path) -> None:
     metadata = zipfile.ZipFile(wheel).read(f"ephemeral_lambda_invocation-{__version__}.dist-info/METADATA")
     for label, url in PROJECT_URLS.items():
         assert f"\nProject-URL: {label}, {url}\n" in metadata.decode(), label
-    subprocess.run(
-        [
-            str(Path(sys.executable).parent / "ansible-galaxy"),
-            "collection",
-            "build",
-            str(COLLECTION),
-            "--output-path",
-            str(tmp_path),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    with tarfile.open(tmp_path / f"ephemeral-aws-{__version__}.tar.gz") as archive:
+    tarball = build_galaxy_tarball(tmp_path)
+    assert tarball.name == f"ephemeral-aws-{__version__}.tar.gz"
+    with tarfile.open(tarball) as archive:
         member = archive.extractfile("MANIFEST.json")
         assert member is not None
         info = json.loads(member.read())["collection_info"]
