@@ -36,7 +36,7 @@ while [ $# -gt 0 ]; do
         --python) pythons+=("$2"); shift 2 ;;
         sanity|units|all|integration) what=$1; shift ;;
         --) shift; extra=("$@"); break ;;
-        -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
         *) echo "ansible_sanity: unknown argument $1" >&2; exit 2 ;;
     esac
 done
