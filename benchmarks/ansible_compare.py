@@ -280,6 +280,7 @@ def main() -> int:
         alone: dict[str, list[float]] = {module: [] for module in modules}
         warm_costs: dict[bool, list[float]] = {True: [], False: []}
         for index in range(rounds):
+            print(f"round {index + 1} of {rounds}", file=sys.stderr, flush=True)
             for label, path in paths.items():
                 samples[label].append(run_playbook(setup, path, endpoint.url))
             for repeat in range(2):

@@ -10,6 +10,7 @@ Validation and the AWS call live in ``lambda_invocation_core``; this package onl
 from __future__ import annotations
 
 from .ephemeral import INVOKE_TOKEN, InvokeResult, invoke
+from .idempotency import DERIVE_IDEMPOTENCY_KEY
 from .provider import LambdaInvocationProvider
 from .resource import LambdaInvocation, LambdaInvocationArgs
 from .schema import CREATE_ONLY, CRUD
@@ -17,6 +18,7 @@ from .schema import CREATE_ONLY, CRUD
 __all__ = [
     "CREATE_ONLY",
     "CRUD",
+    "DERIVE_IDEMPOTENCY_KEY",
     "INVOKE_TOKEN",
     "InvokeResult",
     "LambdaInvocation",

@@ -32,6 +32,7 @@ import lambda_invocation_core as core
 
 from .aws_config import program_stack_settings
 from .core_args import client_context_text, connection_settings, payload_text, request_kwargs, send
+from .idempotency import DERIVE_IDEMPOTENCY_KEY
 from .schema import DEFAULTS, EPHEMERAL_INPUT_NAMES
 
 INVOKE_TOKEN = "lambda-invocation:index:invoke"
@@ -106,6 +107,8 @@ def invoke(
     client_context: pulumi.Input[Any] | None = None,
     log_type: pulumi.Input[str] | None = None,
     tenant_id: pulumi.Input[str] | None = None,
+    idempotency_key: pulumi.Input[str] | None = None,
+    idempotency_key_field: pulumi.Input[str] | None = None,
     fail_on_function_error: pulumi.Input[bool] | None = None,
     region: pulumi.Input[str] | None = None,
     profile: pulumi.Input[str] | None = None,
@@ -125,6 +128,8 @@ def invoke(
     default True), which fail the program. Connection settings not given here come from the
     stack's ``aws:*`` configuration (as pulumi-aws reads it; see the README), then from the
     AWS default chain. Attributes are reachable on the Output: ``invoke(...).result``.
+    ``idempotency_key`` is an explicit key (there is no URN to derive one from): with it a lost
+    answer is asked again, for a function that deduplicates on the key.
 
     ``opts`` (``pulumi.InvokeOutputOptions`` or ``pulumi.InvokeOptions``): ``depends_on``
     (custom resources) holds the call until those resources are created (in preview, when one
@@ -134,6 +139,10 @@ def invoke(
     provider. Under ``pulumi.runtime.set_mocks`` the mocks' ``call`` answers (token
     :data:`INVOKE_TOKEN`) and nothing is sent.
     """
+    if idempotency_key == DERIVE_IDEMPOTENCY_KEY:
+        raise core.ValidationError(
+            "idempotency_key", "invoke() has no URN to derive a key from; give an explicit key"
+        )
     arguments = locals()
     # Only the inputs given are kept: each one is a separate Output for the engine to settle.
     given = {name: arguments[name] for name in EPHEMERAL_INPUT_NAMES if arguments[name] is not None}

@@ -270,6 +270,10 @@ def _check_failures(values: Mapping[str, Any]) -> list[CheckFailure]:
     if triggers is not None and not isinstance(triggers, Mapping):
         failures.append(CheckFailure("triggers", "must be a mapping"))
 
+    if scope == CRUD and known.get("idempotency_key"):
+        # The function would answer the update and delete with the create's stored result.
+        rule = "cannot be combined with lifecycle_scope CRUD (one key for three actions)"
+        failures.append(CheckFailure("idempotency_key", rule))
     failures.extend(_core_failures(known))
     payload = known.get("payload")
     reported = {failure.property for failure in failures}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Mapping
 from dataclasses import dataclass, fields
 from typing import Any, Optional, cast, overload
 
@@ -12,6 +12,7 @@ import pulumi.dynamic
 import lambda_invocation_core as core
 
 from .core_args import client_context_text, payload_text
+from .idempotency import DERIVE_IDEMPOTENCY_KEY, derived_key
 from .provider import LambdaInvocationProvider
 from .schema import OUTPUT_NAMES, SECRET_OUTPUTS
 
@@ -44,6 +45,15 @@ class LambdaInvocationArgs:
 
     tenant_id: pulumi.Input[str] | None = None
     """Tenant id for functions with tenant isolation."""
+
+    idempotency_key: pulumi.Input[str] | None = None
+    """A key the function deduplicates on (Powertools' idempotency utility), added to the
+    (object) payload at ``idempotency_key_field``; a lost answer is then asked again instead of
+    failing. ``DERIVE_IDEMPOTENCY_KEY`` derives it from the URN and a digest of the inputs and
+    triggers, so that a create replayed after an interrupted ``pulumi up`` is deduplicated."""
+
+    idempotency_key_field: pulumi.Input[str] | None = None
+    """The payload's top-level field for ``idempotency_key`` (default ``idempotency_key``)."""
 
     triggers: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None
     """Arbitrary values; any change replaces the resource and invokes again."""
@@ -118,6 +128,8 @@ class LambdaInvocation(pulumi.dynamic.Resource, module="lambda_invocation", name
         client_context: pulumi.Input[Any] | None = None,
         log_type: pulumi.Input[str] | None = None,
         tenant_id: pulumi.Input[str] | None = None,
+        idempotency_key: pulumi.Input[str] | None = None,
+        idempotency_key_field: pulumi.Input[str] | None = None,
         triggers: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
         lifecycle_scope: pulumi.Input[str] | None = None,
         terraform_key: pulumi.Input[str] | None = None,
@@ -145,6 +157,14 @@ class LambdaInvocation(pulumi.dynamic.Resource, module="lambda_invocation", name
         props: dict[str, Any] = {f.name: getattr(resource_args, f.name) for f in fields(resource_args)}
         props["payload"] = _apply_if_needed(props["payload"], payload_text)
         props["client_context"] = _apply_if_needed(props["client_context"], client_context_text)
+        if props["idempotency_key"] == DERIVE_IDEMPOTENCY_KEY:
+            parent = opts.parent if opts else None
+            urn = pulumi.resource.create_urn(
+                resource_name,
+                f"pulumi-python:{self._resource_type_name}",
+                None if parent is None else _value_only(parent.urn),
+            )
+            props["idempotency_key"] = derived_key(urn, props)
         for name in OUTPUT_NAMES:
             # Outputs exist only when named in the props.
             props[name] = None
@@ -218,6 +238,13 @@ def _args_and_opts(
     elif kwargs:
         raise TypeError("pass either a LambdaInvocationArgs or keyword arguments, not both")
     return resource_args, opts
+
+
+def _value_only(output: pulumi.Output[str]) -> pulumi.Output[str]:
+    """The parent's URN without the dependency on the parent: depending on a component means
+    depending on its children, this resource among them (a cycle)."""
+    value = cast("Awaitable[str]", output.future())  # a URN is never None
+    return pulumi.Output(set(), value, output.is_known(), output.is_secret())
 
 
 def _apply_if_needed(value: Any, convert: Any) -> Any:

@@ -69,6 +69,8 @@ INPUTS: tuple[InputSpec, ...] = (
     InputSpec("client_context", Any, Group.REQUEST),
     InputSpec("log_type", str, Group.REQUEST),
     InputSpec("tenant_id", str, Group.REQUEST),
+    InputSpec("idempotency_key", str, Group.REQUEST),
+    InputSpec("idempotency_key_field", str, Group.REQUEST),
     InputSpec("triggers", Mapping[str, pulumi.Input[str]], Group.LIFECYCLE, replaces=True),
     InputSpec("lifecycle_scope", str, Group.LIFECYCLE, default=CREATE_ONLY),
     InputSpec("terraform_key", str, Group.LIFECYCLE, default="tf"),

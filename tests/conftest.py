@@ -14,6 +14,9 @@ Fixtures:
                    counted, faults injected, inputs tried, leaks found).
   count_file       (function) path (str) of a fresh file for the `count` test function;
                    tests.support.functions.count_executions(path) says how often it ran.
+  powertools_endpoint (session) a local_lambda process serving function `idempotent`
+                   (Powertools' @idempotent, DynamoDB on moto's server):
+                   tests/support/powertools_endpoint.py.
 
 Test functions and what they return: tests/functions/common/lambda_handlers.py.
 """
@@ -21,7 +24,6 @@ Test functions and what they return: tests/functions/common/lambda_handlers.py.
 from __future__ import annotations
 
 import logging
-import socket
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -32,6 +34,8 @@ import pytest
 from local_lambda.launcher import RunningEndpoint, running_endpoint
 from tests.support.functions import FUNCTIONS_CONFIG
 from tests.support.logs import CapturedLogs
+from tests.support.moto_server import serving_moto
+from tests.support.powertools_endpoint import PowertoolsEndpoint, serving_powertools_endpoint
 
 if TYPE_CHECKING:
     from mypy_boto3_lambda import LambdaClient
@@ -49,6 +53,12 @@ def lambda_client(lambda_endpoint: RunningEndpoint) -> LambdaClient:
     return lambda_endpoint.client()
 
 
+@pytest.fixture(scope="session")
+def powertools_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PowertoolsEndpoint]:
+    with serving_powertools_endpoint(tmp_path_factory.mktemp("powertools")) as endpoint:
+        yield endpoint
+
+
 @pytest.fixture
 def count_file(tmp_path: Path) -> str:
     return str(tmp_path / "count.txt")
@@ -56,17 +66,8 @@ def count_file(tmp_path: Path) -> str:
 
 @pytest.fixture(scope="session")
 def sts_url() -> Iterator[str]:
-    from moto.server import ThreadedMotoServer
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.stop()
+    with serving_moto() as url:
+        yield url
 
 
 _TALLY = pytest.StashKey[Counter[str]]()

@@ -22,6 +22,7 @@ from .errors import (
     CredentialsError,
     EndpointUnreachableError,
     FunctionError,
+    IdempotencyInProgressError,
     InvocationTimeoutError,
     InvocationUncertainError,
     LambdaInvocationError,
@@ -33,6 +34,7 @@ from .errors import (
 )
 from .invoke import NOT_RUN_RETRYABLE_CODES, RETRYABLE_CODES, InvocationResult, invoke, send
 from .validation import (
+    DEFAULT_IDEMPOTENCY_KEY_FIELD,
     LOG_TYPES,
     MAX_CLIENT_CONTEXT_CHARS,
     MAX_PAYLOAD_BYTES,
@@ -44,6 +46,7 @@ from .validation import (
 
 __all__ = [
     "DEFAULT_CONNECT_TIMEOUT",
+    "DEFAULT_IDEMPOTENCY_KEY_FIELD",
     "DEFAULT_MAX_ATTEMPTS",
     "DEFAULT_READ_TIMEOUT",
     "LOG_TYPES",
@@ -59,6 +62,7 @@ __all__ = [
     "CredentialsError",
     "EndpointUnreachableError",
     "FunctionError",
+    "IdempotencyInProgressError",
     "InvocationRequest",
     "InvocationResult",
     "InvocationTimeoutError",

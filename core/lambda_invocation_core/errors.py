@@ -113,6 +113,27 @@ class ConnectionLostError(InvocationUncertainError, ConnectionError):
     """The connection closed after the request was sent; the function may have run."""
 
 
+class IdempotencyInProgressError(InvocationUncertainError):
+    """An earlier attempt with the same idempotency key may still be running.
+
+    The function answered ``IdempotencyAlreadyInProgressError`` (Powertools' idempotency
+    utility) until the last attempt. Names the payload field that carries the key, never
+    the key.
+    """
+
+    def __init__(self, function_name: str, key_field: str, attempts: int) -> None:
+        self.function_name = function_name
+        self.field = key_field
+        self.attempts = attempts
+        super().__init__(
+            f"Lambda function {function_name}: an earlier attempt with the same idempotency key "
+            f"(payload field '{key_field}') may still be running; the function answered "
+            f"IdempotencyAlreadyInProgressError to all {attempts} attempts. Run again with the same "
+            "key once it has finished (at most the function's timeout) to get its result, or raise "
+            "max_attempts to wait longer"
+        )
+
+
 class EndpointUnreachableError(LambdaInvocationError, ConnectionError):
     """The endpoint could not be reached (refused, DNS, TLS); the request was not delivered."""
 

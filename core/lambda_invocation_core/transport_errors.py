@@ -7,7 +7,8 @@ report does). What a failure means for the function decides the type:
 
 - the request may have reached the function (read timeout, connection closed after
   sending, a response body that broke off mid-read, any other HTTP client failure):
-  InvocationUncertainError and subclasses, never retried;
+  InvocationUncertainError and subclasses, never retried without an idempotency key
+  (the message's retry sentence, ``retry_note``, says which);
 - the request was not delivered (TLS, refused, DNS, proxy, connect timeout):
   EndpointUnreachableError;
 - STS failures (AssumeRole, GetCallerIdentity) name STS and the operation; no Invoke
@@ -31,6 +32,7 @@ from .errors import (
     SdkError,
     ValidationError,
 )
+from .retry_policy import NOT_RETRIED
 
 if TYPE_CHECKING:  # pragma: no cover
     from .settings import ConnectionSettings
@@ -94,29 +96,35 @@ def proxy_for(endpoint: str, settings: ConnectionSettings) -> str:
 
 
 def invoke_error(
-    exc: Exception, endpoint: str, settings: ConnectionSettings, *, reading_body: bool = False
+    exc: Exception,
+    endpoint: str,
+    settings: ConnectionSettings,
+    *,
+    reading_body: bool = False,
+    retry_note: str = NOT_RETRIED,
 ) -> LambdaInvocationError:
     """The typed error for an exception raised while sending Invoke or (``reading_body``) reading its answer.
 
-    Any exception while reading the body, from botocore or not, means the function may have run.
+    Any exception while reading the body, from botocore or not, means the function may have run;
+    ``retry_note`` is the sentence of such an error that says whether it was sent again.
     """
     names = _class_names(exc)
     endpoint = safe_url(endpoint)
     if "ReadTimeoutError" in names:
         return InvocationTimeoutError(
             f"no response from {endpoint} within the read timeout of {settings.read_timeout:g} s; "
-            "the function may still be running. Not retried, to avoid a second invocation; "
+            f"the function may still be running. {retry_note}; "
             "raise read_timeout for long-running functions"
         )
     if "ConnectionClosedError" in names:
         return ConnectionLostError(
             f"the connection to {endpoint} closed after the request was sent; the function may "
-            "have run. Not retried, to avoid a second invocation"
+            f"have run. {retry_note}"
         )
     if reading_body or names & BODY_READ_ERRORS:
         return ConnectionLostError(
             f"the response from {endpoint} broke off while being read ({type(exc).__name__}); the "
-            "function may have run. Not retried, to avoid a second invocation"
+            f"function may have run. {retry_note}"
         )
     unreachable = _unreachable(exc, names, endpoint, settings, "the request was not sent")
     if unreachable is not None:
@@ -124,13 +132,13 @@ def invoke_error(
     if "ResponseParserError" in names:
         return InvocationUncertainError(
             f"the answer from {endpoint} could not be parsed ({type(exc).__name__}); the function may "
-            "have run. Not retried, to avoid a second invocation"
+            f"have run. {retry_note}"
         )
     if "HTTPClientError" in names or "BotoCoreError" not in names:
         # botocore's HTTP client failed, or something outside botocore's own error tree.
         return InvocationUncertainError(
             f"the call to {endpoint} failed ({type(exc).__name__}); the request may have reached "
-            "the function. Not retried, to avoid a second invocation"
+            f"the function. {retry_note}"
         )
     return _configuration_error(exc, names, "Invoke")
 

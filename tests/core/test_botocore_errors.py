@@ -92,6 +92,20 @@ def other_botocore_exception_classes() -> list[type[Exception]]:
     return sorted(found, key=lambda cls: (cls.__module__, cls.__qualname__))
 
 
+def raise_from_transport(monkeypatch: pytest.MonkeyPatch, cls: type[Exception]) -> list[Any]:
+    """botocore's HTTP transport raises ``cls`` (MARKER in every field) on every send; the
+    returned list collects the requests it was given."""
+    raised = build_with_marker(cls)
+    sends: list[Any] = []
+
+    def failing_send(self: Any, request: Any) -> Any:
+        sends.append(request)
+        raise raised
+
+    monkeypatch.setattr(botocore.httpsession.URLLib3Session, "send", failing_send)
+    return sends
+
+
 CLASSES = botocore_error_classes()
 OTHER_CLASSES = other_botocore_exception_classes()
 MAY_HAVE_RUN = {
@@ -135,14 +149,7 @@ def test_the_walk_finds_the_known_classes() -> None:
 def test_every_botocore_error_is_typed_and_quotes_nothing(
     cls: type[Exception], monkeypatch: pytest.MonkeyPatch, tally: Counter[str]
 ) -> None:
-    raised = build_with_marker(cls)
-    sends: list[Any] = []
-
-    def failing_send(self: Any, request: Any) -> Any:
-        sends.append(request)
-        raise raised
-
-    monkeypatch.setattr(botocore.httpsession.URLLib3Session, "send", failing_send)
+    sends = raise_from_transport(monkeypatch, cls)
     with pytest.raises(Exception) as caught:
         core.invoke("f", {"p": 1}, connection=settings())
     error = caught.value
@@ -173,14 +180,7 @@ def test_the_walk_finds_botocore_exceptions_outside_its_tree() -> None:
 def test_botocore_exceptions_outside_its_tree_are_typed_may_have_run(
     cls: type[Exception], monkeypatch: pytest.MonkeyPatch, tally: Counter[str]
 ) -> None:
-    raised = build_with_marker(cls)
-    sends: list[Any] = []
-
-    def failing_send(self: Any, request: Any) -> Any:
-        sends.append(request)
-        raise raised
-
-    monkeypatch.setattr(botocore.httpsession.URLLib3Session, "send", failing_send)
+    sends = raise_from_transport(monkeypatch, cls)
     with pytest.raises(core.InvocationUncertainError) as caught:
         core.invoke("f", {"p": 1}, connection=settings())
     error = caught.value

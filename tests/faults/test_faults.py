@@ -11,10 +11,10 @@ from typing import Any
 from urllib.parse import urlparse
 
 import pytest
-from fault_tools import Relay
 
 import lambda_invocation_core as core
 from local_lambda.launcher import RunningEndpoint
+from tests.support.fault_proxy import Relay
 from tests.support.functions import count_executions
 
 
@@ -93,7 +93,7 @@ def test_read_timeout_runs_once(fault_endpoint: RunningEndpoint, tmp_path: Path,
 def test_connection_dropped_after_send_runs_once(
     fault_endpoint: RunningEndpoint, tmp_path: Path, tally: Counter[str]
 ) -> None:
-    relay = Relay(urlparse(fault_endpoint.url).port or 0, tally, drop_response=True)
+    relay = Relay(urlparse(fault_endpoint.url).port or 0, tally, "drop")
     count_file = tmp_path / "dropped.txt"
     try:
         with pytest.raises(core.ConnectionLostError) as caught:

@@ -21,7 +21,9 @@ description:
     a DryRun request in check mode).
   - Inputs are validated before any request is sent; the request is never sent twice after it
     may have reached the function (read timeout, connection dropped, 5xx), and is retried with
-    jittered backoff only when Lambda answered that it did not run the function.
+    jittered backoff only when Lambda answered that it did not run the function, or, with an
+    O(idempotency_key) the function deduplicates on, after a read timeout, a dropped connection
+    or a response cut off.
   - Error messages and warnings of this plugin never contain the payload, the client context,
     the result or the logs. The value it returns is not hidden by Ansible, so set C(no_log=true)
     on every task that uses it.
@@ -66,6 +68,32 @@ options:
       - Sent only when given; an empty string counts as not given.
     type: str
     version_added: 0.2.0
+  idempotency_key:
+    description:
+      - A key the function deduplicates on (for example with the idempotency utility of
+        Powertools for AWS Lambda). It is added to the O(payload), which must then be a
+        mapping (a JSON object), at its top-level field O(idempotency_key_field).
+      - With a key, and only with one, a request that may have reached the function (read
+        timeout, connection dropped, response cut off) is sent again with the same key, and
+        the function error C(IdempotencyAlreadyInProgressError) (an earlier run with the key has
+        not finished) is waited for and asked again, with the same backoff and attempt limit as
+        throttling. A function that deduplicates runs its body once and answers the repeats
+        with the first run's result, so a playbook that lost its connection can simply be run
+        again with the same key.
+      - 1 to 256 printable characters. Not secret (not C(no_log)), but never part of an error
+        message; the messages name O(idempotency_key_field) instead.
+      - Without a key nothing that may have run is ever sent again.
+    type: str
+    version_added: 0.2.0
+  idempotency_key_field:
+    description:
+      - The top-level field of the O(payload) that carries O(idempotency_key); the payload must
+        not have it already. For Powertools, C(IdempotencyConfig(event_key_jmespath=...)) names
+        the same field.
+      - 1 to 128 letters, digits and underscores, not starting with a digit.
+    type: str
+    default: idempotency_key
+    version_added: 0.2.0
   fail_on_function_error:
     description:
       - When V(true), a function error fails the lookup with a message naming the function,
@@ -108,6 +136,12 @@ EXAMPLES = r"""
     report: "{{ lookup('ephemeral.aws.lambda_invocation', 'tenant-report', payload={},
                 tenant_id='customer-42',
                 role_arn='arn:aws:iam::210987654321:role/lambda-invoker', result_format='json') }}"
+  no_log: true
+
+- name: With an idempotency key (the function deduplicates on it), a lost answer is asked again
+  ansible.builtin.set_fact:
+    order: "{{ lookup('ephemeral.aws.lambda_invocation', 'create-order', payload={'customer': '42'},
+               idempotency_key='order-42-' ~ release_id, result_format='json') }}"
   no_log: true
 
 - name: Tolerate a function error and look at the full outputs

@@ -41,6 +41,9 @@ from ansible_collections.ephemeral.aws.plugins.module_utils.lambda_invocation_co
 from ansible_collections.ephemeral.aws.plugins.module_utils.lambda_invocation_core.errors import (
     ValidationError,
 )
+from ansible_collections.ephemeral.aws.plugins.module_utils.lambda_invocation_core.validation import (
+    DEFAULT_IDEMPOTENCY_KEY_FIELD,
+)
 
 # Where an option's value goes.
 FUNCTION = "function"  # the function to invoke (the module's function_name; the lookup's terms)
@@ -84,6 +87,16 @@ OPTIONS = (
     _option("log_type", "str", INVOCATION, "log_type", default="None"),
     _option("qualifier", "str", INVOCATION, "qualifier", aliases=("version_qualifier",)),
     _option("tenant_id", "str", INVOCATION, "tenant_id"),
+    # Not secret (no_log false), but the core never puts the key into a message.
+    _option("idempotency_key", "str", INVOCATION, "idempotency_key", no_log=False),
+    _option(
+        "idempotency_key_field",
+        "str",
+        INVOCATION,
+        "idempotency_key_field",
+        default=DEFAULT_IDEMPOTENCY_KEY_FIELD,
+        no_log=False,
+    ),
     _option("fail_on_function_error", "bool", BEHAVIOUR, default=True),
     _option(
         "result_format", "str", BEHAVIOUR, plugins=(LOOKUP,), default="text", choices=("text", "json", "full")

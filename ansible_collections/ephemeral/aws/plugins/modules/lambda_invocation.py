@@ -25,7 +25,9 @@ description:
     size of 6,291,456 bytes, client context of at most 3,583 base64 characters, log type).
   - The request is never sent twice after it may have reached the function (read timeout,
     connection dropped, 5xx). It is retried with jittered backoff only when Lambda answered
-    that it did not run the function (throttling, function not ready).
+    that it did not run the function (throttling, function not ready), or, with an
+    O(idempotency_key) the function deduplicates on, after a read timeout, a dropped
+    connection or a response cut off.
   - Lambda delivers at least once; a function invoked by this module should be idempotent.
   - B(async is not supported.) A task with C(async) (with any C(poll) value) fails before the
     function is invoked, with a message saying so, because C(async_status) (which C(poll)
@@ -77,6 +79,32 @@ options:
       - 1 to 256 characters; letters, digits, spaces and the characters V(._:/=+-@) are allowed.
       - Sent only when given; an empty string counts as not given.
     type: str
+    version_added: 0.2.0
+  idempotency_key:
+    description:
+      - A key the function deduplicates on (for example with the idempotency utility of
+        Powertools for AWS Lambda). It is added to the O(payload), which must then be a
+        mapping (a JSON object), at its top-level field O(idempotency_key_field).
+      - With a key, and only with one, a request that may have reached the function (read
+        timeout, connection dropped, response cut off) is sent again with the same key, and
+        the function error C(IdempotencyAlreadyInProgressError) (an earlier run with the key has
+        not finished) is waited for and asked again, with the same backoff and attempt limit as
+        throttling. A function that deduplicates runs its body once and answers the repeats
+        with the first run's result, so a playbook that lost its connection can simply be run
+        again with the same key.
+      - 1 to 256 printable characters. Not secret (not C(no_log)), but never part of an error
+        message; the messages name O(idempotency_key_field) instead.
+      - Without a key nothing that may have run is ever sent again.
+    type: str
+    version_added: 0.2.0
+  idempotency_key_field:
+    description:
+      - The top-level field of the O(payload) that carries O(idempotency_key); the payload must
+        not have it already. For Powertools, C(IdempotencyConfig(event_key_jmespath=...)) names
+        the same field.
+      - 1 to 128 letters, digits and underscores, not starting with a digit.
+    type: str
+    default: idempotency_key
     version_added: 0.2.0
   fail_on_function_error:
     description:
@@ -192,6 +220,16 @@ EXAMPLES = r"""
     external_id: "{{ invoker_external_id }}"
     role_duration: 900
   register: invocation
+
+- name: Safe to run again after a lost connection (the function deduplicates on the key)
+  ephemeral.aws.lambda_invocation:
+    function_name: create-order
+    payload:
+      customer: "42"
+    # The same key on every run of this playbook for this order: a run that lost its
+    # connection, or that is started again, gets the first run's result.
+    idempotency_key: "order-42-{{ release_id }}"
+  register: order
 
 - name: In check mode, only prove that the function exists and may be invoked
   ephemeral.aws.lambda_invocation:

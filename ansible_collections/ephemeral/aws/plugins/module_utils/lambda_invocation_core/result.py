@@ -96,6 +96,13 @@ def result_from_response(response: Any, function_name: str, fail_on_function_err
         log_result=response.get("LogResult") or None,
         status_code=int(response.get("StatusCode", 0)),
     )
+    return raise_if_failed(result, function_name, fail_on_function_error)
+
+
+def raise_if_failed(
+    result: InvocationResult, function_name: str, fail_on_function_error: bool
+) -> InvocationResult:
+    """The result, or FunctionError when the function failed and the caller asked for that."""
     if result.function_error is not None and fail_on_function_error:
         raise FunctionError(
             function_name,

@@ -9,6 +9,12 @@ throttle (``THROTTLE_CODES``) or one of ``NOT_RUN_RETRYABLE_CODES``. A read time
 connection dropped after the request was sent, or any 5xx other than those is never
 retried: the function may have run, and Lambda delivers at least once already. The
 README has this as a table.
+
+The one exception: a request that carries an idempotency key (the function deduplicates
+on it, e.g. with Powertools' idempotency utility) is also sent again after a "may have
+run" failure (InvocationUncertainError) and after the function error
+``IdempotencyAlreadyInProgressError`` (the earlier attempt with the key is still running),
+under the same backoff and attempt limit.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from __future__ import annotations
 import random
 
 from .errors import AwsError, RetriesExhaustedError, ThrottledError
+from .result import InvocationResult
 
 # Lambda refused these before running the function, so sending again cannot duplicate
 # an execution. From the Invoke error list in the Lambda API reference.
@@ -31,6 +38,12 @@ NOT_RUN_RETRYABLE_CODES = frozenset(
     }
 )
 RETRYABLE_CODES = THROTTLE_CODES | NOT_RUN_RETRYABLE_CODES
+
+# The errorType of Powertools' idempotency utility while an earlier run with the same key
+# has not finished (aws_lambda_powertools.utilities.idempotency.exceptions).
+IN_PROGRESS_ERROR_TYPE = "IdempotencyAlreadyInProgressError"
+# What an uncertain failure's message says about retrying, without and with a key.
+NOT_RETRIED = "Not retried, to avoid a second invocation"
 
 BACKOFF_BASE_SECONDS = 0.25
 BACKOFF_CAP_SECONDS = 8.0
@@ -93,4 +106,19 @@ def exhausted_error(
     error_class = ThrottledError if code in THROTTLE_CODES else RetriesExhaustedError
     return error_class(
         code, status, request_id, HINTS.get(code, "Lambda did not run the function."), attempts
+    )
+
+
+def earlier_attempt_running(result: InvocationResult) -> bool:
+    """Whether the function answered that an earlier run with the same key is still going."""
+    return result.function_error is not None and result.error_type == IN_PROGRESS_ERROR_TYPE
+
+
+def keyed_retries_note(key_field: str, attempts: int) -> str:
+    """The retry sentence of an uncertain failure on the last attempt of a keyed request."""
+    times = "once" if attempts == 1 else f"{attempts} times"
+    return (
+        f"Sent {times} with the same idempotency key (payload field '{key_field}'), the limit "
+        "set by max_attempts; if the function deduplicates on that field, running again with "
+        "the same key is safe and returns the first run's result"
     )

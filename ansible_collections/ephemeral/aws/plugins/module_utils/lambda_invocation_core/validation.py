@@ -30,6 +30,8 @@ MAX_FUNCTION_NAME_CHARS = 256
 MAX_BARE_NAME_CHARS = 64
 MAX_QUALIFIER_CHARS = 128
 MAX_TENANT_ID_CHARS = 256
+MAX_IDEMPOTENCY_KEY_CHARS = 256
+DEFAULT_IDEMPOTENCY_KEY_FIELD = "idempotency_key"
 
 _QUALIFIER_BODY = r"\$LATEST(?:\.PUBLISHED)?|[A-Za-z0-9$_-]+"
 _FUNCTION_NAME_RE = re.compile(
@@ -42,6 +44,9 @@ _FUNCTION_NAME_RE = re.compile(
 )
 _QUALIFIER_RE = re.compile(_QUALIFIER_BODY)
 _TENANT_ID_RE = re.compile(r"[a-zA-Z0-9._:/=+\-@ ]+")
+# A JMESPath identifier, so that Powertools' IdempotencyConfig(event_key_jmespath=<field>)
+# names the field without quoting.
+_IDEMPOTENCY_KEY_FIELD_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,127}")
 # A Lambda@Edge replica is named "<region>.<function name>"; the 64-character rule
 # applies to the function name after that prefix.
 _EDGE_REPLICA_PREFIX_RE = re.compile(r"(?:eusc-)?[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d\.")
@@ -55,7 +60,9 @@ class InvocationRequest:
     """A validated Invoke request; build it with :func:`build_request`.
 
     ``payload`` and ``client_context`` are hidden from ``repr()`` because they may hold
-    secrets.
+    secrets. ``idempotency_key_field`` is set only when an idempotency key was given (the
+    key is then in the payload, at that top-level field): only such a request is sent
+    again after a "may have run" failure.
     """
 
     function_name: str
@@ -64,6 +71,7 @@ class InvocationRequest:
     client_context: str | None = field(default=None, repr=False)
     log_type: str = "None"
     tenant_id: str | None = None
+    idempotency_key_field: str | None = None
 
     @property
     def effective_qualifier(self) -> str:
@@ -291,6 +299,81 @@ def validate_tenant_id(tenant_id: object) -> str | None:
     return tenant_id
 
 
+def validate_idempotency_key(key: object) -> str | None:
+    """The key, 1-256 printable characters; never repeated in a message."""
+    if key is None:
+        return None
+    if not isinstance(key, str):
+        raise ValidationError("idempotency_key", f"must be a string, not {type(key).__name__}")
+    if not 1 <= len(key) <= MAX_IDEMPOTENCY_KEY_CHARS:
+        raise ValidationError(
+            "idempotency_key",
+            f"must be 1 to {MAX_IDEMPOTENCY_KEY_CHARS} printable characters (got {len(key)})",
+        )
+    if not key.isprintable():
+        raise ValidationError(
+            "idempotency_key",
+            "may contain only printable characters (no control characters, tabs or line breaks)",
+        )
+    return key
+
+
+def validate_idempotency_key_field(key_field: object) -> str:
+    """The payload's top-level field that carries the key (default ``idempotency_key``)."""
+    if key_field is None or key_field == "":
+        return DEFAULT_IDEMPOTENCY_KEY_FIELD
+    if not isinstance(key_field, str):
+        raise ValidationError("idempotency_key_field", f"must be a string, not {type(key_field).__name__}")
+    if not _IDEMPOTENCY_KEY_FIELD_RE.fullmatch(key_field):
+        raise ValidationError(
+            "idempotency_key_field",
+            "must be 1 to 128 of A-Za-z0-9_, not starting with a digit (a JMESPath identifier, so "
+            "that event_key_jmespath names it unquoted)",
+        )
+    return key_field
+
+
+def add_idempotency_key(body: bytes, key: str, key_field: str) -> bytes:
+    """The payload (JSON object text) with ``"<key_field>": key`` added as its first member.
+
+    The rest of the payload is kept byte for byte; the size limit is checked again.
+    """
+    document = json.loads(body.decode("utf-8"))  # encode_payload has checked that it parses
+    if not isinstance(document, dict):
+        raise ValidationError(
+            "payload",
+            f"must be a JSON object when idempotency_key is given (the key goes into its top-level "
+            f"field '{key_field}'), not a JSON {_json_kind(document)}",
+        )
+    if key_field in document:
+        raise ValidationError(
+            "payload",
+            f"already has a top-level field '{key_field}', where idempotency_key goes; remove it or "
+            "name another field with idempotency_key_field",
+        )
+    member = json.dumps({key_field: key}, separators=(",", ":"), ensure_ascii=False)[1:-1].encode("utf-8")
+    rest = body.lstrip()[1:]  # after the opening brace
+    separator = b"" if rest.lstrip().startswith(b"}") else b","
+    keyed = b"{" + member + separator + rest
+    if len(keyed) > MAX_PAYLOAD_BYTES:
+        raise ValidationError(
+            "payload",
+            f"is {len(keyed):,} bytes as sent with idempotency_key added; the limit is "
+            f"{MAX_PAYLOAD_BYTES:,} bytes",
+        )
+    return keyed
+
+
+def _json_kind(document: object) -> str:
+    if isinstance(document, list):
+        return "array"
+    if isinstance(document, str):
+        return "string"
+    if isinstance(document, bool):
+        return "boolean"
+    return "null" if document is None else "number"
+
+
 def build_request(
     function_name: object,
     payload: object,
@@ -299,16 +382,29 @@ def build_request(
     client_context: object = None,
     log_type: object = None,
     tenant_id: object = None,
+    idempotency_key: object = None,
+    idempotency_key_field: object = None,
 ) -> InvocationRequest:
-    """Validate every input and return the request to send; raises ValidationError."""
+    """Validate every input and return the request to send; raises ValidationError.
+
+    With ``idempotency_key``, the payload must be a JSON object and the key is added at its
+    top-level field ``idempotency_key_field`` (default ``idempotency_key``).
+    """
     name = validate_function_name(function_name)
+    checked_qualifier = validate_qualifier(qualifier, name)
+    body = encode_payload(payload)
+    key = validate_idempotency_key(idempotency_key)
+    key_field = validate_idempotency_key_field(idempotency_key_field)
+    if key is not None:
+        body = add_idempotency_key(body, key, key_field)
     return InvocationRequest(
         function_name=name,
-        qualifier=validate_qualifier(qualifier, name),
-        payload=encode_payload(payload),
+        qualifier=checked_qualifier,
+        payload=body,
         client_context=encode_client_context(client_context),
         log_type=normalize_log_type(log_type),
         tenant_id=validate_tenant_id(tenant_id),
+        idempotency_key_field=None if key is None else key_field,
     )
 
 
