@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# Run ansible-test sanity and units on the ephemeral.aws collection, without Docker.
+# Run ansible-test sanity, units or integration on the ephemeral.aws collection, without Docker.
 #
-# Usage: scripts/ansible_sanity.sh [--core current|oldest|/path/to/venv] [--python X.Y]...
-#                                  [sanity|units|all] [-- extra ansible-test arguments]
+# Usage: scripts/ansible_sanity.sh [--core current|oldest|newest|RELEASE|/path/to/venv] [--python X.Y]...
+#                                  [sanity|units|all|integration] [-- extra ansible-test arguments]
+#   all is sanity and units; integration runs tests/integration/targets with --local, in the
+#   core's venv itself (its targets start what they need, e.g. the local Lambda endpoint, from
+#   the project installed there: use it with --core current).
 #   --core current  the project venv .venv (ansible-core 2.21; run scripts/bootstrap.sh first)
-#   --core oldest   .venv-ansible-oldest with the oldest ansible-core that meta/runtime.yml
-#                   claims (created by scripts/ansible_oldest_venv.sh when missing)
+#   --core RELEASE  a release of scripts/ansible_cores.txt, e.g. 2.19.0, in its venv
+#                   (created by scripts/ansible_core_venv.sh when missing)
+#   --core oldest, --core newest   the first and the last release of that list
 #   --python X.Y    Python version(s) to test with (repeatable; default 3.12). The controller
 #                   tests need a controller Python of that core; for other versions only the
 #                   target tests (compile, import, ...) run.
@@ -30,9 +34,9 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --core) core=$2; shift 2 ;;
         --python) pythons+=("$2"); shift 2 ;;
-        sanity|units|all) what=$1; shift ;;
+        sanity|units|all|integration) what=$1; shift ;;
         --) shift; extra=("$@"); break ;;
-        -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
         *) echo "ansible_sanity: unknown argument $1" >&2; exit 2 ;;
     esac
 done
@@ -42,7 +46,9 @@ extra+=(${ANSIBLE_TEST_EXTRA:-})
 
 case "$core" in
     current) venv="$ROOT/.venv" ;;
-    oldest) venv=$("$ROOT/scripts/ansible_oldest_venv.sh") ;;
+    oldest) venv=$("$ROOT/scripts/ansible_core_venv.sh" "$("$ROOT/scripts/ansible_core_venv.sh" --list | head -1)") ;;
+    newest) venv=$("$ROOT/scripts/ansible_core_venv.sh" "$("$ROOT/scripts/ansible_core_venv.sh" --list | tail -1)") ;;
+    [0-9]*.[0-9]*.[0-9]*) venv=$("$ROOT/scripts/ansible_core_venv.sh" "$core") ;;
     *) venv=$core ;;
 esac
 [ -x "$venv/bin/ansible-test" ] || { echo "ansible_sanity: no ansible-test in $venv (run scripts/bootstrap.sh?)" >&2; exit 1; }
@@ -110,6 +116,10 @@ for py in "${pythons[@]}"; do
     if [ "$what" = units ] || [ "$what" = all ]; then
         echo "== ansible-test units --python $py" >&2
         "$venv/bin/ansible-test" units --venv --python "$py" --color no "${extra[@]}" || status=1
+    fi
+    if [ "$what" = integration ]; then
+        echo "== ansible-test integration --local --python $py" >&2
+        "$venv/bin/ansible-test" integration --local --python "$py" --color no "${extra[@]}" || status=1
     fi
 done
 exit $status

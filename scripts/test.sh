@@ -20,18 +20,37 @@ scripts/floor_venvs.sh
 echo "== a venv for every other Python the classifiers claim (newest releases)"
 scripts/python_venvs.sh
 
+echo "== a venv for every ansible-core of scripts/ansible_cores.txt (four at a time: mostly downloads)"
+scripts/ansible_core_venv.sh --list | xargs -P 4 -n 1 scripts/ansible_core_venv.sh >/dev/null
+
 echo "== pytest"
 # pytest exits 5 when no test ran, which fails this script like any other failure.
 .venv/bin/python -m pytest "$@"
 
 echo "== ansible-lint (production profile): the collection, the example and test playbooks"
 scripts/ansible_lint.sh
-echo "== ansible-test sanity and units: ansible-core 2.21 (controller Python 3.12)"
-scripts/ansible_sanity.sh --core current all
-echo "== ansible-test sanity and units: the oldest ansible-core in meta/runtime.yml"
-scripts/ansible_sanity.sh --core oldest all
-echo "== ansible-test compile and import for the other target Pythons"
-scripts/ansible_sanity.sh --core current --python 3.9 --python 3.10 --python 3.11 --python 3.13 sanity \
+# Every ansible-core release of scripts/ansible_cores.txt (the playbook suite above ran on each).
+oldest=$(scripts/ansible_core_venv.sh --list | head -1)
+newest=$(scripts/ansible_core_venv.sh --list | tail -1)
+for release in $(scripts/ansible_core_venv.sh --list full); do
+    echo "== ansible-test sanity (every test) and units: ansible-core $release (controller Python 3.12)"
+    scripts/ansible_sanity.sh --core "$release" all
+done
+for release in $(scripts/ansible_core_venv.sh --list compile-import); do
+    echo "== ansible-test sanity (compile, import) and units: ansible-core $release (controller Python 3.12)"
+    scripts/ansible_sanity.sh --core "$release" sanity -- --test compile --test import
+    scripts/ansible_sanity.sh --core "$release" units
+done
+for release in $(scripts/ansible_core_venv.sh --list none); do
+    echo "== ansible-test units: ansible-core $release (controller Python 3.12)"
+    scripts/ansible_sanity.sh --core "$release" units
+done
+echo "== ansible-test compile and import for the other target Pythons: ansible-core $newest and $oldest"
+scripts/ansible_sanity.sh --core "$newest" --python 3.9 --python 3.10 --python 3.11 --python 3.13 sanity \
     -- --test compile --test import
-scripts/ansible_sanity.sh --core oldest --python 3.9 --python 3.10 --python 3.11 sanity \
+scripts/ansible_sanity.sh --core "$oldest" --python 3.9 --python 3.10 --python 3.11 sanity \
     -- --test compile --test import
+# In the project venv (its targets start the local Lambda endpoint from the project installed
+# there), whose ansible-core is the newest that pyproject's ansible extra resolves to.
+echo "== ansible-test integration (tests/integration/targets): ansible-core $(.venv/bin/python -c 'import ansible; print(ansible.__version__)')"
+scripts/ansible_sanity.sh --core current integration

@@ -3,20 +3,33 @@ that `pip install <wheel>[ansible]` alone makes ephemeral.aws.lambda_invocation 
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
+import tarfile
 import zipfile
 from pathlib import Path
 
 import pytest
+import tomllib
 import yaml  # type: ignore[import-untyped]
 from packaging.version import Version
 
 from lambda_invocation_core import client
 from lambda_invocation_core._version import __version__
+from tests.support.galaxy import build_galaxy_tarball
 
 ROOT = Path(__file__).resolve().parent.parent
+COLLECTION = ROOT / "ansible_collections/ephemeral/aws"
+# The project's URLs, declared once in pyproject.toml; galaxy.yml key -> [project.urls] label.
+PROJECT_URLS: dict[str, str] = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["urls"]
+GALAXY_URL_KEYS = {
+    "homepage": "Homepage",
+    "repository": "Repository",
+    "documentation": "Documentation",
+    "issues": "Issues",
+}
 
 
 @pytest.fixture(scope="module")
@@ -124,3 +137,24 @@ def test_one_version_everywhere(wheel: Path) -> None:
     # The collection's module_utils copy carries the same file (and so the same user agent).
     copy = collection / "plugins/module_utils/lambda_invocation_core/_version.py"
     assert copy.read_text().endswith((ROOT / "core/lambda_invocation_core/_version.py").read_text())
+
+
+def test_galaxy_urls_are_pyprojects(wheel: Path, tmp_path: Path) -> None:
+    """galaxy.yml repeats pyproject's [project.urls]; the wheel and the Galaxy tarball carry them."""
+    galaxy = yaml.safe_load((COLLECTION / "galaxy.yml").read_text())
+    assert {key: galaxy.get(key) for key in GALAXY_URL_KEYS} == {
+        key: PROJECT_URLS[label] for key, label in GALAXY_URL_KEYS.items()
+    }
+    assert all(url.startswith("https://") for url in PROJECT_URLS.values())
+    metadata = zipfile.ZipFile(wheel).read(f"ephemeral_lambda_invocation-{__version__}.dist-info/METADATA")
+    for label, url in PROJECT_URLS.items():
+        assert f"\nProject-URL: {label}, {url}\n" in metadata.decode(), label
+    tarball = build_galaxy_tarball(tmp_path)
+    assert tarball.name == f"ephemeral-aws-{__version__}.tar.gz"
+    with tarfile.open(tarball) as archive:
+        member = archive.extractfile("MANIFEST.json")
+        assert member is not None
+        info = json.loads(member.read())["collection_info"]
+    assert {key: info[key] for key in GALAXY_URL_KEYS} == {
+        key: PROJECT_URLS[label] for key, label in GALAXY_URL_KEYS.items()
+    }

@@ -4,12 +4,13 @@ SPDX header and the generated module_utils copy repeat it, and the Galaxy tarbal
 from __future__ import annotations
 
 import subprocess
-import sys
 import tarfile
 from pathlib import Path
 
 import tomllib
 import yaml  # type: ignore[import-untyped]
+
+from tests.support.galaxy import build_galaxy_tarball
 
 ROOT = Path(__file__).resolve().parent.parent
 COLLECTION = ROOT / "ansible_collections/ephemeral/aws"
@@ -69,20 +70,7 @@ def test_every_plugin_and_generated_file_has_a_header() -> None:
 
 
 def test_the_galaxy_tarball_ships_the_licence(tmp_path: Path) -> None:
-    subprocess.run(
-        [
-            str(Path(sys.executable).parent / "ansible-galaxy"),
-            "collection",
-            "build",
-            str(COLLECTION),
-            "--output-path",
-            str(tmp_path),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    (tarball,) = tmp_path.glob("ephemeral-aws-*.tar.gz")
+    tarball = build_galaxy_tarball(tmp_path)
     with tarfile.open(tarball) as archive:
         names = set(archive.getnames())
         for name in LICENCE_FILES:

@@ -9,23 +9,24 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playbook_support import ROOT, AnsibleCore, PlaybookRunner
+from playbook_support import ANSIBLE_CORES, ROOT, AnsibleCore, PlaybookRunner
 
 from tests.support.recording_lambda import RecordingLambda, recording_lambda
 
 
-@pytest.fixture(scope="session", params=["current", "oldest"])
+@pytest.fixture(scope="session", params=ANSIBLE_CORES)
 def ansible_core(request: pytest.FixtureRequest) -> AnsibleCore:
-    if request.param == "current":
-        return AnsibleCore("current", ROOT / ".venv")
+    """Every release of scripts/ansible_cores.txt, each in its venv (scripts/ansible_core_venv.sh)."""
     out = subprocess.run(
-        [str(ROOT / "scripts/ansible_oldest_venv.sh")],
+        [str(ROOT / "scripts/ansible_core_venv.sh"), request.param],
         check=True,
         capture_output=True,
         text=True,
         timeout=600,
     )
-    return AnsibleCore("oldest", Path(out.stdout.strip().splitlines()[-1]))
+    core = AnsibleCore(request.param, Path(out.stdout.strip().splitlines()[-1]))
+    assert core.version == request.param
+    return core
 
 
 @pytest.fixture

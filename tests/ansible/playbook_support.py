@@ -2,8 +2,8 @@
 
 Each playbook runs with the collection from this working tree (ANSIBLE_COLLECTIONS_PATH is
 the repository root, sys.path scanning off), against the local Lambda endpoint of
-tests/conftest.py, under every ansible-core the tests know: the project venv (2.21) and the
-oldest core that meta/runtime.yml claims (created by scripts/ansible_oldest_venv.sh).
+tests/conftest.py, under every ansible-core release of scripts/ansible_cores.txt (each in the
+venv scripts/ansible_core_venv.sh makes for it).
 """
 
 from __future__ import annotations
@@ -18,6 +18,13 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
+# The ansible-core releases the suite runs on, declared once: release -> depth (full, ...).
+CORE_DEPTHS = dict(
+    line.split()[:2]
+    for line in (ROOT / "scripts/ansible_cores.txt").read_text().splitlines()
+    if line.strip() and not line.lstrip().startswith("#")
+)
+ANSIBLE_CORES = list(CORE_DEPTHS)
 HERE = Path(__file__).resolve().parent
 PLAYBOOKS = HERE / "playbooks"
 FAKE_SYSLOG = HERE / "fake_syslog"
@@ -119,8 +126,8 @@ class PlaybookRunner:
     counter: list[int] = field(default_factory=lambda: [0])
     tally: Counter[str] = field(default_factory=Counter)
     # "in_process": the controller's own Python is the target's; "module": the same target
-    # Python as before, with ephemeral_aws_in_process=false (the oldest core's controller
-    # runs in another venv, so its module runs take that path by the interpreter rule too).
+    # Python as before, with ephemeral_aws_in_process=false (a core whose controller runs
+    # in another venv than .venv takes that path by the interpreter rule too).
     execution: str = "module"
 
     def run(

@@ -8,7 +8,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from playbook_support import ROOT, AnsibleCore
+import yaml  # type: ignore[import-untyped]
+from collection_facts import CURRENT, ansible_doc
+from packaging.version import Version
+from playbook_support import ANSIBLE_CORES, CORE_DEPTHS, ROOT, AnsibleCore
 
 from local_lambda.launcher import running_endpoint
 
@@ -51,8 +54,7 @@ def test_galaxy_build_and_install(ansible_core: AnsibleCore, tmp_path: Path) -> 
         capture_output=True,
         timeout=120,
     )
-    tarball = tmp_path / "ephemeral-aws-0.1.0.tar.gz"
-    assert tarball.is_file()
+    (tarball,) = tmp_path.glob("ephemeral-aws-*.tar.gz")
     listing = subprocess.run(["tar", "-tzf", str(tarball)], check=True, capture_output=True, text=True).stdout
     assert "plugins/module_utils/lambda_invocation_core/invoke.py" in listing
     assert "tests/output" not in listing
@@ -104,3 +106,42 @@ def test_example_hides_the_secret_and_uses_it(ansible_core: AnsibleCore, tmp_pat
     assert "s3cr3t-" not in output and "tok_" not in output
     assert "censored" in output
     assert f"received a password of {len(password)} characters" in proc.stdout
+
+
+def _versions_added(node: object) -> list[str]:
+    if isinstance(node, dict):
+        found = [str(node["version_added"])] if "version_added" in node else []
+        nested = [v for key, value in node.items() if key != "version_added" for v in _versions_added(value)]
+        return found + nested
+    if isinstance(node, list):
+        return [v for item in node for v in _versions_added(item)]
+    return []
+
+
+@pytest.mark.parametrize("plugin_type", ["module", "lookup"])
+def test_every_version_added_is_a_release(plugin_type: str) -> None:
+    """Every version_added (plugin and options, as ansible-doc reads them) names a release of
+    changelogs/changelog.yaml, none newer than galaxy.yml's version (the one being released)."""
+    releases = yaml.safe_load((COLLECTION / "changelogs/changelog.yaml").read_text())["releases"]
+    version = yaml.safe_load((COLLECTION / "galaxy.yml").read_text())["version"]
+    found = _versions_added(ansible_doc(CURRENT, plugin_type))
+    assert "0.1.0" in found and version in found  # the walk reaches the plugin and its options
+    assert set(found) <= set(releases), set(found) - set(releases)
+    assert max(found, key=Version) == max(releases, key=Version) == version
+
+
+def test_the_core_list_covers_every_claimed_series() -> None:
+    """scripts/ansible_cores.txt: from requires_ansible's floor to the project venv's series,
+    each series' first release and one newer one; the floor first; depths known."""
+    runtime = yaml.safe_load((COLLECTION / "meta/runtime.yml").read_text())
+    floor = Version(runtime["requires_ansible"].removeprefix(">="))
+    releases = [Version(release) for release in ANSIBLE_CORES]
+    assert releases == sorted(releases) and releases[0] == floor
+    newest = Version(CURRENT.version)
+    series = sorted({(r.major, r.minor) for r in releases})
+    assert series == [(floor.major, minor) for minor in range(floor.minor, newest.minor + 1)]
+    for major, minor in series:
+        listed = [r for r in releases if (r.major, r.minor) == (major, minor)]
+        assert listed[0] == Version(f"{major}.{minor}.0") and len(listed) == 2, listed
+    assert set(CORE_DEPTHS.values()) == {"full", "compile-import", "none"}
+    assert CORE_DEPTHS[ANSIBLE_CORES[0]] == CORE_DEPTHS[ANSIBLE_CORES[-1]] == "full"

@@ -127,6 +127,18 @@ MODULE_FAILURE_HINT = (
     "interpreter failed); the function may have run"
 )
 UNEXPECTED_HINT = "an unexpected error in the controller's process; the function may have run"
+# ansible-core settings under which running the module would write its arguments (payload,
+# client context, credentials given as options) where the hiding does not reach; the task
+# still runs in the controller's process, which neither applies to.
+EXPOSING_SETTINGS = (
+    ("DEFAULT_DEBUG", "ANSIBLE_DEBUG", "to the debug output"),
+    ("DEFAULT_KEEP_REMOTE_FILES", "ANSIBLE_KEEP_REMOTE_FILES", "into the module file left on the target"),
+)
+EXPOSING_REFUSED = (
+    MODULE + ": {setting} is on, which would write the module's arguments (payload, client context, "
+    "credentials given as options) {where}; the function was not invoked. Turn {setting} off, or run "
+    "the task on the controller in Ansible's process (see the collection README, \"Where hiding stops\")."
+)
 
 
 class ActionModule(ActionBase):
@@ -145,6 +157,11 @@ class ActionModule(ActionBase):
             # left visible.
             return _refused(conflict)
         task_vars = task_vars or {}
+        exposing = [entry for entry in EXPOSING_SETTINGS if getattr(C, entry[0], False)]
+        if exposing and not (self._on_the_controller(task_vars) and self._in_process_allowed(task_vars)):
+            # Before anything runs; the message names a setting, no value, so it is left visible.
+            setting, where = exposing[0][1:]
+            return _refused(EXPOSING_REFUSED.format(setting=setting, where=where))
         # Before the argument spec's choices check, on both paths.
         self._task.args = with_choices_cased(self._task.args)
         self._task.no_log = True

@@ -150,6 +150,10 @@ attributes:
   platform:
     platforms: all
 notes:
+  - Hiding stops where ansible-core or another task writes the value (an expression on it that
+    fails, cacheable facts, C(--diff), tasks without C(no_log)); under C(ANSIBLE_DEBUG) or
+    C(ANSIBLE_KEEP_REMOTE_FILES) the module refuses to run as a module. See the collection
+    README, section "Where hiding stops".
   - RV(ignore:changed) is V(true) whenever the function ran (also when it failed), and in check mode.
   - The task's arguments (payload, client context) are not part of the hidden result; they are
     kept out of the result, the target's syslog and the loop labels, but Ansible prints them in

@@ -6,4 +6,4 @@
 it, and tests/test_distribution.py checks that galaxy.yml and the collection's changelog
 carry the same (Galaxy needs a literal version in galaxy.yml)."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
