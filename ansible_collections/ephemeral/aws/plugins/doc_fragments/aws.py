@@ -93,7 +93,7 @@ options:
         V(proxies) (under the proxy environment variables' values), V(proxies_config),
         V(tcp_keepalive) (V(false) also drops the collection's keepalive timers),
         V(connect_timeout) and V(read_timeout) (O(read_timeout) overrides it),
-        V(use_fips_endpoint) and V(use_dualstack_endpoint) (added in version 0.2.0: Lambda and STS
+        V(use_fips_endpoint) and V(use_dualstack_endpoint) (added in version 0.2.0; Lambda and STS
         calls go to botocore's FIPS and/or dual-stack endpoints, except to an explicit O(endpoint_url)).
       - Refused, with a message giving the reason, are V(retries) and V(defaults_mode) (botocore's
         retries re-send a request after a read timeout, a dropped connection or a 5xx, and the
@@ -272,7 +272,7 @@ options:
         V(proxies) (under the proxy environment variables' values), V(proxies_config),
         V(tcp_keepalive) (V(false) also drops the collection's keepalive timers),
         V(connect_timeout) and V(read_timeout) (O(read_timeout) overrides it),
-        V(use_fips_endpoint) and V(use_dualstack_endpoint) (added in version 0.2.0: Lambda and STS
+        V(use_fips_endpoint) and V(use_dualstack_endpoint) (added in version 0.2.0; Lambda and STS
         calls go to botocore's FIPS and/or dual-stack endpoints, except to an explicit O(endpoint_url)).
       - Refused, with a message giving the reason, are V(retries) and V(defaults_mode) (botocore's
         retries re-send a request after a read timeout, a dropped connection or a 5xx, and the
