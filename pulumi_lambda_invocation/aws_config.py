@@ -105,10 +105,24 @@ HONOURED_KEYS = (
 )
 """Every ``aws:*`` key honoured (the README's table lists the same)."""
 
+# Keys that change where credentials come from, which the core has no setting for: refused
+# by name (never silently dropped), with what to do instead.
+REFUSED_KEYS: Mapping[str, str] = {
+    "ec2MetadataServiceEndpoint": (
+        "set the AWS_EC2_METADATA_SERVICE_ENDPOINT environment variable instead (botocore reads it)"
+    ),
+    "ec2MetadataServiceEndpointMode": (
+        "set the AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE environment variable instead (botocore reads it)"
+    ),
+}
+
 
 def stack_settings(get: ConfigGetter) -> dict[str, Any]:
     """ConnectionSettings keyword arguments from the stack's ``aws:*`` keys (only those set)."""
     settings: dict[str, Any] = {}
+    for key, instead in REFUSED_KEYS.items():
+        if get(key) not in (None, ""):
+            raise core.ValidationError(f"aws:{key}", f"is not supported here: {instead}")
     for key, field in (*TEXT_SETTINGS.items(), *CREDENTIAL_KEYS.items()):
         value = get(key)
         if value is not None and value != "":
@@ -168,7 +182,7 @@ def program_stack_settings() -> Mapping[str, Any]:
     return settings
 
 
-_FULL_KEYS = tuple(f"aws:{key}" for key in HONOURED_KEYS)
+_FULL_KEYS = tuple(f"aws:{key}" for key in (*HONOURED_KEYS, *REFUSED_KEYS))
 # The SDK's own names for the per-key environment fallbacks (PULUMI_CONFIG_AWS_REGION ...).
 _env_key = getattr(pulumi.runtime.config, "get_config_env_key", None)
 _ENV_KEYS = tuple(_env_key(key) for key in _FULL_KEYS) if callable(_env_key) else None

@@ -16,7 +16,7 @@ from pulumi_test_settings import STACK_ACCESS_KEY, STACK_SECRET_KEY
 
 import lambda_invocation_core as core
 import pulumi_lambda_invocation
-from pulumi_lambda_invocation.aws_config import HONOURED_KEYS, duration_seconds, stack_settings
+from pulumi_lambda_invocation.aws_config import HONOURED_KEYS, REFUSED_KEYS, duration_seconds, stack_settings
 from pulumi_lambda_invocation.core_args import connection_settings
 from pulumi_lambda_invocation.provider import LambdaInvocationProvider
 
@@ -306,3 +306,15 @@ def test_a_configured_provider_pickles_without_the_stack_settings() -> None:
     assert raw == dill.dumps(LambdaInvocationProvider(), protocol=pickle.DEFAULT_PROTOCOL, recurse=True)
     assert STACK_SECRET_KEY.encode() not in raw and STACK_ACCESS_KEY.encode() not in raw
     assert dill.loads(raw)._stack == {}
+
+
+@pytest.mark.parametrize("key", sorted(REFUSED_KEYS))
+def test_metadata_endpoint_keys_are_refused_by_name_not_dropped(key: str) -> None:
+    with pytest.raises(core.ValidationError) as failed:
+        stack_settings(getter({"region": "eu-west-1", key: "http://169.254.169.254"}))
+    assert failed.value.field == f"aws:{key}"
+    assert "is not supported here" in failed.value.rule and "environment variable" in failed.value.rule
+    assert "169.254" not in str(failed.value)
+    assert stack_settings(getter({"region": "eu-west-1", key: ""})) == {"region": "eu-west-1"}
+    readme = Path(pulumi_lambda_invocation.__file__).with_name("README.md").read_text(encoding="utf-8")
+    assert f"`aws:{key}`" in readme
