@@ -3,7 +3,7 @@
 # print its path on stdout.
 #
 # Usage: scripts/ansible_core_venv.sh RELEASE     e.g. 2.19.0
-#        scripts/ansible_core_venv.sh --list [full|compile-import|none]
+#        scripts/ansible_core_venv.sh --list [full|compile-import|units]
 #                                                 the releases of the list (of one depth)
 #   The project venv .venv is used when its ansible-core is RELEASE; otherwise
 #   .venv-ansible-RELEASE: ansible-core==RELEASE with the newest boto3 that the floor of

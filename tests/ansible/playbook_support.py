@@ -25,6 +25,8 @@ CORE_DEPTHS = dict(
     if line.strip() and not line.lstrip().startswith("#")
 )
 ANSIBLE_CORES = list(CORE_DEPTHS)
+# The releases the playbook suite runs on (a "units" release runs ansible-test units only).
+PLAYBOOK_CORES = [release for release, depth in CORE_DEPTHS.items() if depth != "units"]
 HERE = Path(__file__).resolve().parent
 PLAYBOOKS = HERE / "playbooks"
 FAKE_SYSLOG = HERE / "fake_syslog"

@@ -143,5 +143,5 @@ def test_the_core_list_covers_every_claimed_series() -> None:
     for major, minor in series:
         listed = [r for r in releases if (r.major, r.minor) == (major, minor)]
         assert listed[0] == Version(f"{major}.{minor}.0") and len(listed) == 2, listed
-    assert set(CORE_DEPTHS.values()) == {"full", "compile-import", "none"}
+    assert set(CORE_DEPTHS.values()) == {"full", "compile-import", "units"}
     assert CORE_DEPTHS[ANSIBLE_CORES[0]] == CORE_DEPTHS[ANSIBLE_CORES[-1]] == "full"
