@@ -320,6 +320,8 @@ error:
           V(InvocationTimeout) (no answer within O(read_timeout); the function may still be running),
           V(ConnectionLost) (the connection broke after the request was sent; the function may have run),
           V(InvocationUncertain) (another failure after the request may have reached the function),
+          V(IdempotencyInProgress) (with O(idempotency_key), an earlier attempt with the key was
+          still running at the last attempt),
           V(SdkError) (botocore failed in another way),
           V(InvocationFailed) (any other failure of the invocation),
           V(UnexpectedError) (an unexpected exception in the controller's process; the function may have run),

@@ -162,6 +162,8 @@ class IdempotencyInProgressError(InvocationUncertainError):
     the key.
     """
 
+    code = "IdempotencyInProgress"
+
     def __init__(self, function_name: str, key_field: str, attempts: int) -> None:
         self.function_name = function_name
         self.field = key_field
