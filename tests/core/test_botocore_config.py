@@ -15,7 +15,11 @@ from lambda_invocation_core.keepalive import keepalive_options
 
 def test_every_setting_of_the_installed_botocore_is_either_allowed_or_refused() -> None:
     assert not set(ALLOWED) & set(REFUSED)
-    assert set(ALLOWED) | set(REFUSED) == set(botocore.config.Config.OPTION_DEFAULTS)
+    installed = set(botocore.config.Config.OPTION_DEFAULTS)
+    assert installed <= set(ALLOWED) | set(REFUSED)
+    # The lists were made from botocore 1.44's Config; older releases (the floors) lack some.
+    if tuple(int(part) for part in botocore.__version__.split(".")[:2]) >= (1, 44):
+        assert set(ALLOWED) | set(REFUSED) == installed
 
 
 @pytest.mark.parametrize("name", sorted(REFUSED))

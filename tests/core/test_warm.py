@@ -126,3 +126,16 @@ def test_warm_without_botocore_is_false_and_imports_nothing() -> None:
         [sys.executable, "-S", "-c", script], capture_output=True, text=True, check=True
     )
     assert completed.stdout.split() == ["False", "False"]
+
+
+def test_a_handler_added_to_botocores_builtin_list_later_reaches_new_sessions(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # As moto's mock_aws does at import: its stubber joins BUILTIN_HANDLERS after our set was made.
+    from botocore import handlers
+
+    warm.new_session()
+    added = [*handlers.BUILTIN_HANDLERS, ("before-send", _extra_handler)]
+    monkeypatch.setattr(handlers, "BUILTIN_HANDLERS", added)
+    emitter = warm.new_session()._original_handler
+    assert _extra_handler in list(emitter._handlers.prefix_search("before-send.lambda.Invoke"))

@@ -50,21 +50,35 @@ def new_session() -> Any:
     return botocore.session.Session(event_hooks=handlers, include_builtin_handlers=False)
 
 
-@functools.cache
+# botocore's built-in handler list when the set below was made, and the set made from it.
+_builtin: tuple[tuple[Any, ...], Any] | None = None
+
+
 def _builtin_handlers() -> Any:
-    # As botocore's Session._register_builtin_handlers does for each session.
+    """The emitter of botocore's built-in handlers, made again when that list has changed.
+
+    Libraries add to ``botocore.handlers.BUILTIN_HANDLERS`` after import (moto's mock_aws
+    registers its request stubber there), so a set made earlier must not be kept.
+    """
+    global _builtin
     from botocore import handlers
     from botocore.hooks import EventAliaser, HierarchicalEmitter
 
+    specs = tuple(handlers.BUILTIN_HANDLERS)
+    cached = _builtin
+    if cached is not None and cached[0] == specs:
+        return cached[1]
+    # As botocore's Session._register_builtin_handlers does for each session.
     emitter = HierarchicalEmitter()
     events = EventAliaser(emitter)
-    for spec in handlers.BUILTIN_HANDLERS:
+    for spec in specs:
         if len(spec) == 2:
             events.register(spec[0], spec[1])
         elif spec[2] is handlers.REGISTER_FIRST:
             events.register_first(spec[0], spec[1])
         elif spec[2] is handlers.REGISTER_LAST:
             events.register_last(spec[0], spec[1])
+    _builtin = (specs, emitter)
     return emitter
 
 
