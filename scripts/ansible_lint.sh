@@ -34,6 +34,8 @@ run() {  # run <label> <directory> <config> [paths...]
 extra=("$@")
 run "collection ephemeral.aws" "$ROOT/ansible_collections/ephemeral/aws" .ansible-lint
 run "examples/ansible" "$ROOT/examples/ansible" .ansible-lint
-run "tests/ansible/playbooks" "$ROOT/tests/ansible" .ansible-lint "$ROOT"/tests/ansible/playbooks/*.yml
+# option_habits.yml names group/amazon.aws.aws: a stand-in amazon.aws declares that group.
+ANSIBLE_COLLECTIONS_PATH="$ROOT:$ROOT/tests/ansible/stand_in_collections" \
+    run "tests/ansible/playbooks" "$ROOT/tests/ansible" .ansible-lint "$ROOT"/tests/ansible/playbooks/*.yml
 run "tests/floors/playbooks" "$ROOT/tests/floors" "$ROOT/tests/ansible/.ansible-lint" "$ROOT"/tests/floors/playbooks/*.yml
 exit $status

@@ -354,16 +354,13 @@ def test_option_habits_of_amazon_aws_users(
     amazon.aws is not installed here: ansible-core needs its meta/runtime.yml to resolve
     group/amazon.aws.aws, so a stand-in declares that group as amazon.aws does (its modules only).
     """
-    stand_in = runner.tmp / "collections/ansible_collections/amazon/aws/meta"
-    stand_in.mkdir(parents=True)
-    (stand_in / "runtime.yml").write_text(
-        "requires_ansible: '>=2.17.0'\naction_groups:\n  aws:\n    - lambda_execute\n    - lambda_info\n"
-    )
+    stand_in = ROOT / "tests/ansible/stand_in_collections"
+    assert (stand_in / "ansible_collections/amazon/aws/meta/runtime.yml").is_file()
     run = runner.run(
         "option_habits.yml",
         verbosity=3,
         extra_vars={"recording_url": recording_endpoint.url},
-        env={"ANSIBLE_COLLECTIONS_PATH": f"{ROOT}:{runner.tmp / 'collections'}"},
+        env={"ANSIBLE_COLLECTIONS_PATH": f"{ROOT}:{stand_in}"},
     )
     assert run.rc == 0, run.describe()
     assert "failed=0" in run.proc.stdout, run.describe()
