@@ -105,6 +105,8 @@ def test_invocation_arguments():
         "client_context": None,
         "log_type": "Tail",
         "tenant_id": "t-1",
+        "idempotency_key": None,
+        "idempotency_key_field": None,
     }
 
 
