@@ -213,6 +213,38 @@ def test_proxy_failure_names_the_proxy_without_its_password(scripted_lambda: Scr
     assert "proxy-password" not in message and "proxyuser" not in message
 
 
+@pytest.mark.parametrize("where", ["botocore_config", "environment"])
+def test_proxy_failure_names_the_proxy_the_client_used(
+    scripted_lambda: ScriptedLambda, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    """The proxy named is the one the request went through: botocore_config's proxies, or the
+    environment's; not a setting that did not apply."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    proxy = f"http://127.0.0.1:{port}"
+    for name in ("HTTPS_PROXY", "https_proxy", "NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    extra: dict[str, Any] = {}
+    if where == "botocore_config":
+        extra["botocore_config"] = {"proxies": {"https": proxy}}
+    else:
+        monkeypatch.setenv("HTTPS_PROXY", proxy)
+    given = core.ConnectionSettings(
+        region="us-east-1",
+        access_key="AKIDEXAMPLE",
+        secret_key="x",
+        endpoint_url="https://lambda.proxied.invalid",
+        connect_timeout=2.0,
+        **extra,
+    )
+    with pytest.raises(core.EndpointUnreachableError) as caught:
+        core.invoke("f", {}, connection=given)
+    assert f"could not connect to the proxy {proxy} on the way to https://lambda.proxied.invalid" in str(
+        caught.value
+    )
+
+
 def test_a_body_that_breaks_off_is_may_have_run_and_not_retried(scripted_lambda: ScriptedLambda) -> None:
     scripted_lambda.queue(Reply(body=b'{"partial":', claimed_length=100), Reply(body=b'"second"'))
     given = core.ConnectionSettings(

@@ -15,9 +15,8 @@ it on the session, so each gets the same settings unless its caller chose otherw
   botocore resolves: its FIPS and/or dual-stack endpoint with ``use_fips_endpoint`` /
   ``use_dualstack_endpoint`` (an explicit endpoint URL is used as given); STS in
   ``sts_region`` when set;
-- proxies, decided per host by the core: botocore ignores ``NO_PROXY`` when proxies are
-  given explicitly, so a host listed in ``no_proxy`` (else the environment's
-  ``NO_PROXY``) gets a client without proxies;
+- proxies, decided per host by ``proxies.py`` (botocore ignores ``NO_PROXY`` when proxies
+  are given explicitly);
 - retries: none for Lambda (the core decides, see ``retry_policy.py``); STS and SSO, whose
   calls cannot run a function, get botocore's standard mode with 3 attempts.
 
@@ -30,16 +29,14 @@ timeouts and no proxy), so none of these settings reach them.
 from __future__ import annotations
 
 import inspect
-import os
-import urllib.request
 from typing import Any
-from urllib.parse import urlsplit
 
 from . import credential_calls
 from ._version import __version__
 from .botocore_config import config_settings
 from .errors import ValidationError
 from .model_support import installed_versions
+from .proxies import explicit_proxies, proxies_for
 from .settings import ConnectionSettings
 
 USER_AGENT_EXTRA = f"ephemeral-lambda-invocation/{__version__}"
@@ -57,7 +54,7 @@ class ClientFactory:
         # The caller's further botocore Config settings (botocore_config.py), under the core's own.
         extra = config_settings(settings.botocore_config)
         user_agent_extra = " ".join(filter(None, (USER_AGENT_EXTRA, extra.pop("user_agent_extra", None))))
-        extra_proxies = extra.pop("proxies", None)
+        extra.pop("proxies", None)  # explicit_proxies() has them
         # SO_KEEPALIVE; keepalive.py adds the timers that make probes beat a NAT's idle limit
         # (tcp_keepalive false in botocore_config drops both).
         self.tcp_keepalive = bool(extra.pop("tcp_keepalive", True))
@@ -78,11 +75,7 @@ class ClientFactory:
         self.credential_config = base.merge(
             Config(retries={"mode": "standard", "total_max_attempts": CREDENTIAL_CALL_ATTEMPTS})
         )
-        # botocore_config's proxies, under the http_proxy / https_proxy settings.
-        self.explicit_proxies = dict(extra_proxies) if isinstance(extra_proxies, dict) else {}
-        for scheme, url in (("http", settings.http_proxy), ("https", settings.https_proxy)):
-            if url:
-                self.explicit_proxies[scheme] = url
+        self.explicit_proxies = explicit_proxies(settings)
 
     def install(self, botocore_session: Any) -> Any:
         """Make every client of ``botocore_session`` with these settings; returns the session."""
@@ -122,30 +115,10 @@ class ClientFactory:
         given = arguments.get("config")
         arguments["config"] = config.merge(given) if given is not None else config
         client = original(**arguments)
-        proxies = self._proxies_for(client.meta.endpoint_url)
+        proxies = proxies_for(client.meta.endpoint_url, settings)
         if proxies is not None and proxies != (arguments["config"].proxies or {}):
             arguments["config"] = arguments["config"].merge(Config(proxies=proxies))
             client = original(**arguments)
         if service != "lambda":
             credential_calls.track(client, service)
         return client
-
-    def _proxies_for(self, url: str) -> dict[str, str] | None:
-        """The proxies for requests to ``url`` ({} for none), or None to leave botocore's choice.
-
-        botocore honours ``NO_PROXY`` only for the proxies it reads from the environment.
-        """
-        no_proxy = self.settings.no_proxy
-        if not self.explicit_proxies and no_proxy is None:
-            return None  # botocore: the environment's proxies and NO_PROXY
-        if no_proxy is None:
-            no_proxy = os.environ.get("no_proxy") or os.environ.get("NO_PROXY") or ""
-        proxies = self.explicit_proxies or {
-            scheme: url for scheme, url in urllib.request.getproxies().items() if scheme in ("http", "https")
-        }
-        netloc = urlsplit(url).netloc.rsplit("@", 1)[-1]
-        # The standard library's NO_PROXY matching (names, domain suffixes, host:port, "*").
-        bypass = urllib.request.proxy_bypass_environment  # type: ignore[attr-defined]
-        if no_proxy and bypass(netloc, {"no": no_proxy}):
-            return {}
-        return proxies

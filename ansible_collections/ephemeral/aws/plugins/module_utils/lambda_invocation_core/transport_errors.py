@@ -21,7 +21,6 @@ report does). What a failure means for the function decides the type:
 
 from __future__ import annotations
 
-import urllib.request
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -36,6 +35,7 @@ from .errors import (
     SdkError,
     ValidationError,
 )
+from .proxies import proxy_url_for
 from .retry_policy import NOT_RETRIED
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -95,11 +95,8 @@ def safe_url(url: str) -> str:
 
 
 def proxy_for(endpoint: str, settings: ConnectionSettings) -> str:
-    """The proxy URL a request to ``endpoint`` goes through (settings, else environment)."""
-    scheme = urlsplit(endpoint).scheme or "https"
-    configured = settings.https_proxy if scheme == "https" else settings.http_proxy
-    proxy = configured or urllib.request.getproxies().get(scheme) or "the proxy"
-    return safe_url(proxy)
+    """The proxy URL a request to ``endpoint`` went through, as the client chose it."""
+    return safe_url(proxy_url_for(endpoint, settings) or "the proxy")
 
 
 def invoke_error(
