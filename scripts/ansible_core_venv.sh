@@ -3,8 +3,8 @@
 # print its path on stdout.
 #
 # Usage: scripts/ansible_core_venv.sh RELEASE     e.g. 2.19.0
-#        scripts/ansible_core_venv.sh --list [full|compile-import|units]
-#                                                 the releases of the list (of one depth)
+#        scripts/ansible_core_venv.sh --list [full|cut]
+#                                                 the releases of the list (of one matrix depth)
 #   The project venv .venv is used when its ansible-core is RELEASE; otherwise
 #   .venv-ansible-RELEASE: ansible-core==RELEASE with the newest boto3 that the floor of
 #   pyproject.toml allows, on CPython 3.12 (a controller Python of every core from 2.17 to

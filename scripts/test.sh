@@ -23,28 +23,19 @@ scripts/python_venvs.sh
 echo "== a venv for every ansible-core of scripts/ansible_cores.txt (four at a time: mostly downloads)"
 scripts/ansible_core_venv.sh --list | xargs -P 4 -n 1 scripts/ansible_core_venv.sh >/dev/null
 
-echo "== pytest"
+echo "== pytest (pytest-xdist, ${PYTEST_WORKERS:=2} workers)"
 # pytest exits 5 when no test ran, which fails this script like any other failure.
-.venv/bin/python -m pytest "$@"
+# PYTEST_WORKERS=0 runs every test in this one process.
+.venv/bin/python -m pytest -n "$PYTEST_WORKERS" "$@"
 
 echo "== ansible-lint (production profile): the collection, the example and test playbooks"
 scripts/ansible_lint.sh
-# Every ansible-core release of scripts/ansible_cores.txt (the playbook suite above ran on each
-# release that is not "units").
+# Every ansible-core release of scripts/ansible_cores.txt (the playbook suite above ran on each).
 oldest=$(scripts/ansible_core_venv.sh --list | head -1)
 newest=$(scripts/ansible_core_venv.sh --list | tail -1)
-for release in $(scripts/ansible_core_venv.sh --list full); do
+for release in $(scripts/ansible_core_venv.sh --list); do
     echo "== ansible-test sanity (every test) and units: ansible-core $release (controller Python 3.12)"
     scripts/ansible_sanity.sh --core "$release" all
-done
-for release in $(scripts/ansible_core_venv.sh --list compile-import); do
-    echo "== ansible-test sanity (compile, import) and units: ansible-core $release (controller Python 3.12)"
-    scripts/ansible_sanity.sh --core "$release" sanity -- --test compile --test import
-    scripts/ansible_sanity.sh --core "$release" units
-done
-for release in $(scripts/ansible_core_venv.sh --list units); do
-    echo "== ansible-test units: ansible-core $release (controller Python 3.12)"
-    scripts/ansible_sanity.sh --core "$release" units
 done
 echo "== ansible-test compile and import for the other target Pythons: ansible-core $newest and $oldest"
 scripts/ansible_sanity.sh --core "$newest" --python 3.9 --python 3.10 --python 3.11 --python 3.13 sanity \

@@ -75,6 +75,26 @@ _TALLY = pytest.StashKey[Counter[str]]()
 
 def pytest_configure(config: pytest.Config) -> None:
     config.stash[_TALLY] = Counter()
+    if config.pluginmanager.hasplugin("xdist"):
+        config.pluginmanager.register(_WorkerTallies(config), "ephemeral-worker-tallies")
+
+
+class _WorkerTallies:
+    """Under pytest-xdist (the test command runs with -n): each worker sends its tally to the
+    controller, which adds them up for the summary. Registered only where xdist is installed
+    (the floor venvs run parts of this suite without it)."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.counts = config.stash[_TALLY]
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        workeroutput = getattr(session.config, "workeroutput", None)
+        if workeroutput is not None:
+            workeroutput["tally"] = dict(self.counts)
+
+    def pytest_testnodedown(self, node: Any, error: object) -> None:
+        self.counts.update(getattr(node, "workeroutput", {}).get("tally", {}))
 
 
 @pytest.fixture(scope="session")

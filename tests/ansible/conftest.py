@@ -9,14 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playbook_support import PLAYBOOK_CORES, ROOT, AnsibleCore, PlaybookRunner
+from playbook_support import ANSIBLE_CORES, ROOT, AnsibleCore, PlaybookRunner
 
 from tests.support.recording_lambda import RecordingLambda, recording_lambda
 
 
-@pytest.fixture(scope="session", params=PLAYBOOK_CORES)
+@pytest.fixture(scope="session", params=ANSIBLE_CORES)
 def ansible_core(request: pytest.FixtureRequest) -> AnsibleCore:
-    """Every release of scripts/ansible_cores.txt that runs the playbook suite, each in its venv."""
+    """Every release of scripts/ansible_cores.txt, each in its venv."""
     out = subprocess.run(
         [str(ROOT / "scripts/ansible_core_venv.sh"), request.param],
         check=True,

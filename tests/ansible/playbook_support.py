@@ -18,15 +18,14 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
-# The ansible-core releases the suite runs on, declared once: release -> depth (full, ...).
+# The ansible-core releases the suite runs on, declared once: release -> how much of the
+# hidden-output matrix runs on it ("full" or "cut").
 CORE_DEPTHS = dict(
     line.split()[:2]
     for line in (ROOT / "scripts/ansible_cores.txt").read_text().splitlines()
     if line.strip() and not line.lstrip().startswith("#")
 )
 ANSIBLE_CORES = list(CORE_DEPTHS)
-# The releases the playbook suite runs on (a "units" release runs ansible-test units only).
-PLAYBOOK_CORES = [release for release, depth in CORE_DEPTHS.items() if depth != "units"]
 HERE = Path(__file__).resolve().parent
 PLAYBOOKS = HERE / "playbooks"
 FAKE_SYSLOG = HERE / "fake_syslog"

@@ -4,6 +4,7 @@ example playbook hides the sample function's secrets while a later task uses the
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -143,5 +144,15 @@ def test_the_core_list_covers_every_claimed_series() -> None:
     for major, minor in series:
         listed = [r for r in releases if (r.major, r.minor) == (major, minor)]
         assert listed[0] == Version(f"{major}.{minor}.0") and len(listed) == 2, listed
-    assert set(CORE_DEPTHS.values()) == {"full", "compile-import", "units"}
+    assert set(CORE_DEPTHS.values()) == {"full", "cut"}
     assert CORE_DEPTHS[ANSIBLE_CORES[0]] == CORE_DEPTHS[ANSIBLE_CORES[-1]] == "full"
+
+
+def test_the_readme_names_the_tested_releases() -> None:
+    """The collection README's Requirements repeat scripts/ansible_cores.txt: the same releases,
+    in the same order, then the two whose sanity covers every target Python (scripts/test.sh)."""
+    readme = (COLLECTION / "README.md").read_text()
+    requirements = readme.split("## Requirements", 1)[1].split("\n## ", 1)[0]
+    listed = re.findall(r"\b2\.\d+\.\d+\b", requirements)
+    ends = [ANSIBLE_CORES[0], ANSIBLE_CORES[-1]]
+    assert listed == [*ANSIBLE_CORES, *ends], listed

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -36,13 +39,22 @@ def _run(tmpdir: Path, url: str, **extra: str) -> subprocess.CompletedProcess[st
     return subprocess.run([str(RUN_SH)], env=env, capture_output=True, text=True, timeout=300)
 
 
+@pytest.fixture
+def short_tmpdir() -> Iterator[Path]:
+    """A fresh, empty TMPDIR with a short path: ansible-core 2.21 puts its RPC host's Unix
+    socket under TMPDIR, and a socket path may not pass 107 bytes (a folder under pytest's
+    tmp_path, under xdist's worker folder too, can)."""
+    folder = Path(tempfile.mkdtemp(prefix="ex-", dir="/tmp"))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
 def _left_behind(tmpdir: Path) -> list[str]:
     return sorted(str(path.relative_to(tmpdir)) for path in tmpdir.rglob("*"))
 
 
-def test_success_removes_the_password_file(tmp_path: Path) -> None:
-    tmpdir = tmp_path / "tmp"
-    tmpdir.mkdir()
+def test_success_removes_the_password_file(short_tmpdir: Path) -> None:
+    tmpdir = short_tmpdir
     with running_endpoint(ROOT / "examples" / "local_lambda.json") as endpoint:
         done = _run(tmpdir, endpoint.url)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
@@ -52,9 +64,8 @@ def test_success_removes_the_password_file(tmp_path: Path) -> None:
     assert _left_behind(tmpdir) == []
 
 
-def test_unreachable_endpoint_fails_and_leaves_nothing(tmp_path: Path) -> None:
-    tmpdir = tmp_path / "tmp"
-    tmpdir.mkdir()
+def test_unreachable_endpoint_fails_and_leaves_nothing(short_tmpdir: Path) -> None:
+    tmpdir = short_tmpdir
     with socket.socket() as sock:  # a loopback port nobody listens on once it is closed
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -96,9 +107,8 @@ def _signal_once_written(command: Path, tmpdir: Path, fake: Path, sig: int) -> N
         process.wait()
 
 
-def test_failure_after_the_password_is_written_still_removes_it(tmp_path: Path) -> None:
-    tmpdir = tmp_path / "tmp"
-    tmpdir.mkdir()
+def test_failure_after_the_password_is_written_still_removes_it(short_tmpdir: Path, tmp_path: Path) -> None:
+    tmpdir = short_tmpdir
     done = _run(tmpdir, "http://127.0.0.1:9", ANSIBLE_PLAYBOOK=str(_fake_playbook(tmp_path, "exit 3")))
     assert done.returncode == 3
     out_dir = Path(done.stdout.splitlines()[0])
@@ -107,10 +117,9 @@ def test_failure_after_the_password_is_written_still_removes_it(tmp_path: Path) 
     assert _left_behind(tmpdir) == []
 
 
-def test_a_given_output_folder_keeps_the_password(tmp_path: Path) -> None:
+def test_a_given_output_folder_keeps_the_password(short_tmpdir: Path, tmp_path: Path) -> None:
     # EXAMPLE_OUT_DIR is the caller's folder: run.sh leaves what it wrote there.
-    tmpdir, out = tmp_path / "tmp", tmp_path / "out"
-    tmpdir.mkdir()
+    tmpdir, out = short_tmpdir, tmp_path / "out"
     fake = _fake_playbook(tmp_path, "exit 0")
     done = _run(tmpdir, "http://127.0.0.1:9", ANSIBLE_PLAYBOOK=str(fake), EXAMPLE_OUT_DIR=str(out))
     assert done.returncode == 0, done.stderr
@@ -119,9 +128,10 @@ def test_a_given_output_folder_keeps_the_password(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
-def test_a_signal_after_the_password_is_written_still_removes_it(tmp_path: Path, sig: int) -> None:
-    tmpdir = tmp_path / "tmp"
-    tmpdir.mkdir()
+def test_a_signal_after_the_password_is_written_still_removes_it(
+    short_tmpdir: Path, tmp_path: Path, sig: int
+) -> None:
+    tmpdir = short_tmpdir
     _signal_once_written(RUN_SH, tmpdir, _fake_playbook(tmp_path, "sleep 60"), sig)
     assert _left_behind(tmpdir) == []
 
@@ -132,26 +142,25 @@ def _demo(tmpdir: Path, **extra: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([str(DEMO_SH)], env=env, capture_output=True, text=True, timeout=300)
 
 
-def test_demo_leaves_no_file_behind(tmp_path: Path) -> None:
-    tmpdir = tmp_path / "tmp"
-    tmpdir.mkdir()
+def test_demo_leaves_no_file_behind(short_tmpdir: Path) -> None:
+    tmpdir = short_tmpdir
     done = _demo(tmpdir)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
     assert f"run.sh: the password was used from {tmpdir}/ephemeral-aws-example." in done.stdout
     assert _left_behind(tmpdir) == []
 
 
-def test_demo_failing_after_the_password_is_written_leaves_no_file_behind(tmp_path: Path) -> None:
-    tmpdir = tmp_path / "tmp"
-    tmpdir.mkdir()
+def test_demo_failing_after_the_password_is_written_leaves_no_file_behind(
+    short_tmpdir: Path, tmp_path: Path
+) -> None:
+    tmpdir = short_tmpdir
     done = _demo(tmpdir, ANSIBLE_PLAYBOOK=str(_fake_playbook(tmp_path, "exit 4")))
     assert done.returncode == 4, done.stdout[-3000:] + done.stderr[-2000:]
     assert _left_behind(tmpdir) == []
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
-def test_demo_stopped_by_a_signal_leaves_no_file_behind(tmp_path: Path, sig: int) -> None:
-    tmpdir = tmp_path / "tmp"
-    tmpdir.mkdir()
+def test_demo_stopped_by_a_signal_leaves_no_file_behind(short_tmpdir: Path, tmp_path: Path, sig: int) -> None:
+    tmpdir = short_tmpdir
     _signal_once_written(DEMO_SH, tmpdir, _fake_playbook(tmp_path, "sleep 60"), sig)
     assert _left_behind(tmpdir) == []
