@@ -2,7 +2,9 @@
 
 Checked before the Invoke request is sent. The target account is the one in the
 function name when that is a full or partial ARN; for a bare name (or name:qualifier)
-it is the caller's own account, which the connection asks STS once and caches.
+it is the caller's own account, which the connection asks STS once and caches; with
+``request_account_id`` false (pulumi-aws's skipRequestingAccountId) it is never asked,
+and a bare name is refused.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from . import credential_calls
-from .errors import AccountNotAllowedError, AwsError
+from .errors import AccountNotAllowedError, AwsError, ValidationError
 from .log_redaction import invoke_logs_dropped
 from .settings import ACCOUNT_ID_RE, ConnectionSettings
 from .validation import function_account
@@ -23,7 +25,16 @@ def enforce_account_policy(
     allowed, forbidden = settings.allowed_account_ids, settings.forbidden_account_ids
     if not allowed and not forbidden:
         return
-    account = function_account(function_name) or caller_account()
+    account = function_account(function_name)
+    if account is None:
+        if not settings.request_account_id:
+            raise ValidationError(
+                "function_name",
+                "must be a function ARN (it carries the account) when allowed_account_ids or "
+                "forbidden_account_ids is set and request_account_id is false: the caller's "
+                "account is not asked",
+            )
+        account = caller_account()
     if allowed and account not in allowed:
         raise AccountNotAllowedError(account, "is not in allowed_account_ids")
     if forbidden and account in forbidden:

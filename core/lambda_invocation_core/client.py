@@ -226,6 +226,8 @@ def _create_connection(settings: ConnectionSettings) -> Connection:
         region = settings.region or os.environ.get("AWS_REGION")
         if region:
             session.set_config_variable("region", region)
+        if not settings.instance_metadata:
+            _without_instance_metadata(session)
         if settings.role_chain or settings.web_identity is not None:
             session = role_chain_session(session, settings, factory.install(_botocore_session(settings)))
         # endpoint_url, verify and the Config (timeouts, no retries, proxies) come from the factory.
@@ -249,6 +251,15 @@ def _create_connection(settings: ConnectionSettings) -> Connection:
     except Exception as exc:  # any other botocore failure (or its ValueError for a bad URL)
         raise setup_error(exc) from None
     return Connection(settings, session, factory.lambda_config, client)
+
+
+def _without_instance_metadata(session: Any) -> None:
+    """botocore's default credential chain on ``session``, less its instance-metadata link."""
+    from botocore.credentials import create_credential_resolver
+
+    resolver = create_credential_resolver(session, region_name=session.get_config_variable("region"))
+    resolver.remove("iam-role")  # InstanceMetadataProvider.METHOD
+    session.register_component("credential_provider", resolver)
 
 
 def _botocore_session(settings: ConnectionSettings) -> Any:

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import re
 import socket
 from pathlib import Path
 from typing import Any
 
 import pytest
-from scripted_lambda import Reply, ScriptedLambda
+from scripted_lambda import Reply, ScriptedLambda, aws_error
 
 import lambda_invocation_core as core
+from tests.support.fake_imds import ACCESS_KEY as IMDS_ACCESS_KEY
+from tests.support.fake_imds import FakeImds
+from tests.support.loopback_http import serving
 
 CALLER_ACCOUNT = "210987654321"
 OTHER_ACCOUNT = "111111111111"
@@ -264,3 +268,93 @@ def test_profile_with_keys_names_the_environment_variables_the_keys_may_come_fro
     for variable in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
         assert variable in message
     assert "AKIDSECRETVALUE" not in message and "s3cr3t-value" not in message
+
+
+def test_with_request_account_id_false_a_bare_name_is_refused_before_any_call(
+    scripted_lambda: ScriptedLambda,
+) -> None:
+    given = settings(
+        scripted_lambda.url,
+        sts_endpoint_url=scripted_lambda.url,
+        allowed_account_ids=(CALLER_ACCOUNT,),
+        request_account_id=False,
+    )
+    with pytest.raises(core.ValidationError) as refused:
+        core.invoke("f", {}, connection=given)
+    assert refused.value.field == "function_name" and "must be a function ARN" in refused.value.rule
+    assert scripted_lambda.requests == []
+    # An ARN carries its account: invoked, and STS is still not asked.
+    core.invoke(f"arn:aws:lambda:us-east-1:{CALLER_ACCOUNT}:function:f", {}, connection=given)
+    assert sts_actions(scripted_lambda) == [] and invocations(scripted_lambda) == 1
+    # Without account lists nothing needs the account: a bare name is invoked.
+    core.invoke("f", {}, connection=settings(scripted_lambda.url, request_account_id=False))
+    assert invocations(scripted_lambda) == 2
+
+
+@pytest.mark.parametrize("mode", ["standard", "adaptive"])
+def test_retry_mode_adaptive_paces_each_attempt_and_botocore_sends_each_once(
+    scripted_lambda: ScriptedLambda, monkeypatch: pytest.MonkeyPatch, mode: str
+) -> None:
+    from botocore.retries.adaptive import ClientRateLimiter
+
+    consulted: list[str] = []
+    original = ClientRateLimiter.on_sending_request
+
+    def counting(self: ClientRateLimiter, request: Any, **kwargs: Any) -> Any:
+        consulted.append(request.url)
+        return original(self, request, **kwargs)
+
+    monkeypatch.setattr(ClientRateLimiter, "on_sending_request", counting)
+    scripted_lambda.queue(aws_error("TooManyRequestsException", 429), Reply(body=b'{"ok":1}'))
+    result = core.invoke("f", {}, connection=settings(scripted_lambda.url, retry_mode=mode))
+    assert result.result_json == {"ok": 1}
+    # The core's two attempts, one request each; the limiter saw both in adaptive mode only.
+    assert invocations(scripted_lambda) == 2
+    assert len(consulted) == (2 if mode == "adaptive" else 0)
+    # A reply that may mean the function ran is not sent again in either mode.
+    scripted_lambda.queue(aws_error("ServiceException", 500))
+    with pytest.raises(core.LambdaInvocationError):
+        core.invoke("f", {}, connection=settings(scripted_lambda.url, retry_mode=mode))
+    assert invocations(scripted_lambda) == 3
+
+
+@pytest.mark.parametrize("mode", ["legacy", "Adaptive", "", None])
+def test_retry_modes_other_than_standard_and_adaptive_are_refused(mode: Any) -> None:
+    with pytest.raises(core.ValidationError) as refused:
+        settings("http://127.0.0.1:9", retry_mode=mode)
+    assert refused.value.field == "retry_mode" and refused.value.rule == "must be one of standard, adaptive"
+
+
+@pytest.mark.parametrize("instance_metadata", [True, False])
+def test_instance_metadata_false_leaves_the_instance_role_out_of_the_chain(
+    scripted_lambda: ScriptedLambda, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, instance_metadata: bool
+) -> None:
+    """No credentials but the instance role's (a stand-in IMDS on loopback): used by default,
+    never asked with instance_metadata=False."""
+    for name in [name for name in os.environ if name.startswith("AWS_")]:
+        monkeypatch.delenv(name)
+    empty = tmp_path / "empty"
+    empty.write_text("")
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(empty))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(empty))
+    with serving(FakeImds()) as imds:
+        monkeypatch.setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", imds.url + "/")
+        given = core.ConnectionSettings(
+            region="us-east-1", endpoint_url=scripted_lambda.url, instance_metadata=instance_metadata
+        )
+        if instance_metadata:
+            core.invoke("f", {}, connection=given)
+            assert f"Credential={IMDS_ACCESS_KEY}/" in scripted_lambda.requests[0].headers["authorization"]
+            assert any("security-credentials" in path for path in imds.paths)
+        else:
+            with pytest.raises(core.CredentialsError):
+                core.invoke("f", {}, connection=given)
+            assert imds.paths == [] and scripted_lambda.requests == []
+
+
+def test_user_agent_extra_is_sent_after_ours(scripted_lambda: ScriptedLambda) -> None:
+    extra = {"user_agent_extra": "deploy-pipeline/1.2 (billing)"}
+    given = settings(scripted_lambda.url, botocore_config=extra)
+    core.invoke("f", {}, connection=given)
+    agent = scripted_lambda.requests[0].headers["user-agent"]
+    assert agent.index("ephemeral-lambda-invocation/") < agent.index("deploy-pipeline/1.2 (billing)")

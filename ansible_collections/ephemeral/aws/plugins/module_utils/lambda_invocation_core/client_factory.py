@@ -18,7 +18,8 @@ it on the session, so each gets the same settings unless its caller chose otherw
 - proxies, decided per host by ``proxies.py`` (botocore ignores ``NO_PROXY`` when proxies
   are given explicitly);
 - retries: none for Lambda (the core decides, see ``retry_policy.py``); STS and SSO, whose
-  calls cannot run a function, get botocore's standard mode with 3 attempts.
+  calls cannot run a function, get 3 attempts; both in ``retry_mode`` (standard, or
+  adaptive with its client-side rate limiter).
 
 Every credential client records its calls (``credential_calls.py``), so a failure is
 named for the operation that failed. botocore's container and instance-metadata
@@ -71,9 +72,10 @@ class ClientFactory:
                 "botocore_config", f"has a setting the installed {installed_versions()} does not know"
             ) from None
         # botocore's retries off for Lambda: the core retries only what did not run.
-        self.lambda_config = base.merge(Config(retries={"mode": "standard", "total_max_attempts": 1}))
+        mode: Any = settings.retry_mode  # one of RETRY_MODES, checked by ConnectionSettings
+        self.lambda_config = base.merge(Config(retries={"mode": mode, "total_max_attempts": 1}))
         self.credential_config = base.merge(
-            Config(retries={"mode": "standard", "total_max_attempts": CREDENTIAL_CALL_ATTEMPTS})
+            Config(retries={"mode": mode, "total_max_attempts": CREDENTIAL_CALL_ATTEMPTS})
         )
         self.explicit_proxies = explicit_proxies(settings)
 

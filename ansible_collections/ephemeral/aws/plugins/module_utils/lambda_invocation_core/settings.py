@@ -25,6 +25,11 @@ __all__ = ["DEFAULT_ROLE_SESSION_NAME", "AssumeRole", "ConnectionSettings", "Web
 DEFAULT_READ_TIMEOUT = 960.0
 DEFAULT_CONNECT_TIMEOUT = 10.0
 DEFAULT_MAX_ATTEMPTS = 5
+MAX_ATTEMPTS_LIMIT = 20
+# The settings that are true or false.
+FLAG_FIELDS = ("use_fips_endpoint", "use_dualstack_endpoint", "instance_metadata", "request_account_id")
+# botocore's retry modes the core takes ("legacy" would retry an Invoke itself).
+RETRY_MODES = ("standard", "adaptive")
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,13 @@ class ConnectionSettings:
     connect_timeout: float = DEFAULT_CONNECT_TIMEOUT
     # Attempts in all for calls Lambda refused without running the function.
     max_attempts: int = DEFAULT_MAX_ATTEMPTS
+    # botocore's retry mode for every client: "standard", or "adaptive", which adds its
+    # client-side rate limiter (it paces the core's own retries after throttling). Either
+    # way botocore re-sends no Invoke: the core decides (retry_policy.py).
+    retry_mode: str = "standard"
+    # False leaves the EC2 instance metadata service out of botocore's credential chain
+    # (pulumi-aws's skipMetadataApiCheck); container credentials stay.
+    instance_metadata: bool = True
     # Invoke with a role assumed through STS from the credentials above (or the default
     # chain). The temporary credentials live in memory only, refreshed before expiry.
     # role_arn (with role_session_name, external_id, role_duration) is the one-role
@@ -79,6 +91,9 @@ class ConnectionSettings:
     # checked before the Invoke request is sent. An empty sequence means not set.
     allowed_account_ids: tuple[str, ...] | None = None
     forbidden_account_ids: tuple[str, ...] | None = None
+    # False: never ask STS for the caller's account (pulumi-aws's skipRequestingAccountId);
+    # with account ids set, the function must then be named by its ARN.
+    request_account_id: bool = True
     # More botocore Config settings (a mapping), as botocore_config.py allows; kept as sorted
     # (name, JSON text) pairs. Hidden from repr(): proxies may carry a password.
     botocore_config: Mapping[str, Any] | tuple[tuple[str, str], ...] | None = field(default=None, repr=False)
@@ -99,8 +114,8 @@ class ConnectionSettings:
         _require_positive("connect_timeout", self.connect_timeout)
         if isinstance(self.max_attempts, bool) or not isinstance(self.max_attempts, int):
             raise ValidationError("max_attempts", "must be a whole number")
-        if not 1 <= self.max_attempts <= 20:
-            raise ValidationError("max_attempts", "must be between 1 and 20")
+        if not 1 <= self.max_attempts <= MAX_ATTEMPTS_LIMIT:
+            raise ValidationError("max_attempts", f"must be between 1 and {MAX_ATTEMPTS_LIMIT}")
         _require_url("endpoint_url", self.endpoint_url)
         _require_url("sts_endpoint_url", self.sts_endpoint_url)
         _require_url("http_proxy", self.http_proxy)
@@ -109,7 +124,9 @@ class ConnectionSettings:
             raise ValidationError(
                 "no_proxy", "must be a comma-separated list of host names (NO_PROXY's syntax)"
             )
-        for name in ("use_fips_endpoint", "use_dualstack_endpoint"):
+        if self.retry_mode not in RETRY_MODES:
+            raise ValidationError("retry_mode", f"must be one of {', '.join(RETRY_MODES)}")
+        for name in FLAG_FIELDS:
             if not isinstance(getattr(self, name), bool):
                 raise ValidationError(name, "must be true or false")
         if self.sts_region is not None and (
