@@ -41,6 +41,7 @@ TEXT_SETTINGS: Mapping[str, str] = {
     "httpsProxy": "https_proxy",
     "noProxy": "no_proxy",
     "stsRegion": "sts_region",
+    "retryMode": "retry_mode",
 }
 # Secret configuration: static credentials.
 CREDENTIAL_KEYS: Mapping[str, str] = {
@@ -88,6 +89,11 @@ FLAG_SETTINGS: Mapping[str, str] = {
     "useFipsEndpoint": "use_fips_endpoint",
     "useDualstackEndpoint": "use_dualstack_endpoint",
 }
+# Flags that skip something when true: the field is then False.
+SKIP_FLAG_SETTINGS: Mapping[str, str] = {
+    "skipMetadataApiCheck": "instance_metadata",
+    "skipRequestingAccountId": "request_account_id",
+}
 # aws:endpoints entry keys -> ConnectionSettings fields.
 ENDPOINT_KEYS: Mapping[str, str] = {"lambda": "endpoint_url", "sts": "sts_endpoint_url"}
 
@@ -97,6 +103,9 @@ HONOURED_KEYS = (
     *FILE_LIST_SETTINGS,
     *ACCOUNT_LIST_SETTINGS,
     *FLAG_SETTINGS,
+    *SKIP_FLAG_SETTINGS,
+    "maxRetries",
+    "userAgents",
     "assumeRoles",
     "assumeRole",
     "assumeRoleWithWebIdentity",
@@ -104,6 +113,23 @@ HONOURED_KEYS = (
     "insecure",
 )
 """Every ``aws:*`` key honoured (the README's table lists the same)."""
+
+# Keys of pulumi-aws that change nothing about an invocation, and why (the README's table
+# lists the same; tests/pulumi checks that these, the honoured and the refused keys cover
+# every key of the installed pulumi-aws).
+NO_EFFECT_KEYS: Mapping[str, str] = {
+    "defaultTags": "an invocation creates and tags no resource",
+    "ignoreTags": "an invocation creates and tags no resource",
+    "tagPolicyCompliance": "an invocation creates and tags no resource",
+    "s3UsePathStyle": "S3 addressing; no S3 call is made",
+    "s3UsEast1RegionalEndpoint": "S3 addressing; no S3 call is made",
+    "skipCredentialsValidation": "the core makes no call to check the credentials before invoking",
+    "skipRegionValidation": "the core checks a region's form only, never against a list of regions",
+    "tokenBucketRateLimiterCapacity": (
+        "no retry quota to size: each invocation makes at most aws:maxRetries attempts, "
+        "and one that may have run is never sent again"
+    ),
+}
 
 # Keys that change where credentials come from, which the core has no setting for: refused
 # by name (never silently dropped), with what to do instead.
@@ -144,6 +170,15 @@ def stack_settings(get: ConfigGetter) -> dict[str, Any]:
     for key, field in FLAG_SETTINGS.items():
         if _flag(key, get(key)):
             settings[field] = True
+    for key, field in SKIP_FLAG_SETTINGS.items():
+        if _flag(key, get(key)):
+            settings[field] = False
+    retries = get("maxRetries")
+    if retries is not None and retries != "":
+        settings["max_attempts"] = _max_retries(retries)
+    agents = _text_list("userAgents", get("userAgents"))
+    if agents:
+        settings["botocore_config"] = {"user_agent_extra": " ".join(agents)}
     settings.update(_endpoints(get("endpoints")))
     roles = _assume_roles(get("assumeRoles"), get("assumeRole"))
     if roles:
@@ -253,6 +288,19 @@ def _text(key: str, item: Any) -> str:
     if isinstance(item, bool) or not isinstance(item, (str, int)):
         raise core.ValidationError(f"aws:{key}", "must be a list of strings")
     return str(item)
+
+
+def _max_retries(value: Any) -> int:
+    """aws:maxRetries, in pulumi-aws's words "the maximum number of times an AWS API request is
+    being executed": the core's max_attempts (for calls Lambda refused without running)."""
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    limit = core.settings.MAX_ATTEMPTS_LIMIT
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= limit:
+        raise core.ValidationError("aws:maxRetries", f"must be a whole number from 1 to {limit} here")
+    return value
 
 
 def _flag(key: str, value: Any) -> bool:

@@ -16,7 +16,13 @@ from pulumi_test_settings import STACK_ACCESS_KEY, STACK_SECRET_KEY
 
 import lambda_invocation_core as core
 import pulumi_lambda_invocation
-from pulumi_lambda_invocation.aws_config import HONOURED_KEYS, REFUSED_KEYS, duration_seconds, stack_settings
+from pulumi_lambda_invocation.aws_config import (
+    HONOURED_KEYS,
+    NO_EFFECT_KEYS,
+    REFUSED_KEYS,
+    duration_seconds,
+    stack_settings,
+)
 from pulumi_lambda_invocation.core_args import connection_settings
 from pulumi_lambda_invocation.provider import LambdaInvocationProvider
 
@@ -61,6 +67,11 @@ FULL_CONFIG: dict[str, Any] = {
     "httpProxy": "http://proxy:3128",
     "httpsProxy": "http://proxy:3129",
     "allowedAccountIds": ["210987654321", 123456789012],
+    "retryMode": "adaptive",
+    "maxRetries": 7,
+    "skipMetadataApiCheck": True,
+    "skipRequestingAccountId": "true",
+    "userAgents": ["deploy-pipeline/1.2 (billing)", "team-x/3"],
     "accessKey": "AKIASTACK",
     "secretKey": "stack-secret",
     "token": "stack-token",
@@ -102,6 +113,11 @@ EXPECTED: dict[str, Any] = {
     "http_proxy": "http://proxy:3128",
     "https_proxy": "http://proxy:3129",
     "allowed_account_ids": ("210987654321", "123456789012"),
+    "retry_mode": "adaptive",
+    "max_attempts": 7,
+    "instance_metadata": False,
+    "request_account_id": False,
+    "botocore_config": {"user_agent_extra": "deploy-pipeline/1.2 (billing) team-x/3"},
     "access_key": "AKIASTACK",
     "secret_key": "stack-secret",
     "session_token": "stack-token",
@@ -199,6 +215,12 @@ def test_durations_in_go_syntax_or_seconds(given: Any, seconds: Any) -> None:
         ({"allowedAccountIds": {"a": 1}}, "aws:allowedAccountIds", "must be a list"),
         ({"forbiddenAccountIds": [True]}, "aws:forbiddenAccountIds", "must be a list of strings"),
         ({"insecure": "sometimes"}, "aws:insecure", "must be true or false"),
+        ({"skipMetadataApiCheck": "no"}, "aws:skipMetadataApiCheck", "must be true or false"),
+        ({"maxRetries": 0}, "aws:maxRetries", "must be a whole number from 1 to 20"),
+        ({"maxRetries": 25}, "aws:maxRetries", "must be a whole number from 1 to 20"),
+        ({"maxRetries": "many"}, "aws:maxRetries", "must be a whole number"),
+        ({"maxRetries": True}, "aws:maxRetries", "must be a whole number"),
+        ({"userAgents": [{"name": "x"}]}, "aws:userAgents", "must be a list of strings"),
     ],
 )
 def test_shapes_that_cannot_be_read_name_the_key(config: dict[str, Any], field: str, rule: str) -> None:
@@ -318,3 +340,44 @@ def test_metadata_endpoint_keys_are_refused_by_name_not_dropped(key: str) -> Non
     assert stack_settings(getter({"region": "eu-west-1", key: ""})) == {"region": "eu-west-1"}
     readme = Path(pulumi_lambda_invocation.__file__).with_name("README.md").read_text(encoding="utf-8")
     assert f"`aws:{key}`" in readme
+
+
+def _pulumi_aws_keys() -> set[str]:
+    """Every key of the installed pulumi-aws provider's configuration (its generated
+    config/vars.py reads each one with ``__config__.get*('key')``)."""
+    import importlib.util
+    import re
+
+    spec = importlib.util.find_spec("pulumi_aws")
+    assert spec is not None and spec.submodule_search_locations, "pulumi-aws is in the dev extra"
+    package = Path(next(iter(spec.submodule_search_locations)))
+    source = (package / "config" / "vars.py").read_text(encoding="utf-8")
+    return set(re.findall(r"__config__\.get\w*\('(\w+)'\)", source))
+
+
+def test_every_pulumi_aws_key_is_honoured_refused_or_without_effect() -> None:
+    """No key of pulumi-aws is dropped unseen: each is honoured, refused by name, or listed
+    with the reason it changes nothing about an invocation."""
+    keys = _pulumi_aws_keys()
+    assert len(keys) > 30, keys  # the parse found the provider's keys
+    honoured, refused, no_effect = set(HONOURED_KEYS), set(REFUSED_KEYS), set(NO_EFFECT_KEYS)
+    assert not (honoured & refused or honoured & no_effect or refused & no_effect)
+    assert keys - (honoured | refused | no_effect) == set()
+    # Known beyond the installed release: pulumi-aws v6's single assumeRole.
+    assert (honoured | refused | no_effect) - keys == {"assumeRole"}
+
+
+@pytest.mark.parametrize("key", sorted(NO_EFFECT_KEYS))
+def test_keys_without_effect_change_no_setting_and_are_in_the_readme(key: str) -> None:
+    assert stack_settings(getter({"region": "eu-west-1", key: "anything"})) == {"region": "eu-west-1"}
+    readme = Path(pulumi_lambda_invocation.__file__).with_name("README.md").read_text(encoding="utf-8")
+    rows = [line for line in readme.splitlines() if line.startswith("| `aws:")]
+    assert any(f"`aws:{key}`" in row.split(" | ")[0] and "no effect" in row for row in rows), key
+
+
+def test_max_retries_in_the_programs_text_form() -> None:
+    # pulumi.Config("aws").get returns text; the provider host may pass a float.
+    assert stack_settings(getter({"maxRetries": "3"})) == {"max_attempts": 3}
+    assert stack_settings(getter({"maxRetries": 3.0})) == {"max_attempts": 3}
+    agents = stack_settings(getter({"userAgents": "one/1"}))
+    assert agents == {"botocore_config": {"user_agent_extra": "one/1"}}

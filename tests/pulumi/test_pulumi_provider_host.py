@@ -512,6 +512,35 @@ def test_stack_forbidden_account_is_refused_before_invoking(
     _assert_no_leak(host, serialized_provider)
 
 
+def test_stack_user_agents_and_skip_requesting_account_id_reach_the_calls(
+    host: Host, serialized_provider: str, recording: RecordingLambda
+) -> None:
+    _configure(
+        host,
+        **{
+            "aws:endpoints": [{"lambda": recording.url, "sts": recording.url}],
+            "aws:accessKey": STACK_ACCESS_KEY,
+            "aws:secretKey": rpc.wrap_rpc_secret(STACK_SECRET_KEY),
+            "aws:allowedAccountIds": [MOTO_ACCOUNT],
+            "aws:skipRequestingAccountId": "true",
+            "aws:userAgents": ["deploy-pipeline/1.2 (billing)"],
+            "aws:maxRetries": 2,
+            "aws:retryMode": "adaptive",
+        },
+    )
+    # A bare name would need STS's answer for the account, which the stack said not to ask.
+    with pytest.raises(grpc.RpcError) as refused:
+        host.create({PROVIDER_KEY: serialized_provider, "function_name": "echo", "payload": "{}"})
+    assert "function_name: must be a function ARN" in str(refused.value.details())
+    assert recording.seen() == []
+    arn = f"arn:aws:lambda:{REGION}:{MOTO_ACCOUNT}:function:echo"
+    created = host.create({PROVIDER_KEY: serialized_provider, "function_name": arn, "payload": "{}"})
+    assert _dict(created.properties)["status_code"] == 200
+    [seen] = recording.seen()
+    assert seen.function_name == arn and "deploy-pipeline/1.2 (billing)" in (seen.user_agent or "")
+    _assert_no_leak(host, serialized_provider)
+
+
 def test_unreadable_stack_configuration_names_the_key(host: Host, serialized_provider: str) -> None:
     _configure(host, **{"aws:assumeRoles": "[{not json"})
     with pytest.raises(grpc.RpcError) as failed:
