@@ -180,6 +180,9 @@ def test_declared_keywords_are_the_cores():
         "web_identity",
         "no_proxy",
         "sts_region",
+        "retry_mode",
+        "instance_metadata",
+        "request_account_id",
     }
     assert fields - set(common.CONNECTION_OPTIONS.values()) == derived | not_offered
     parameters = inspect.signature(build_request).parameters
