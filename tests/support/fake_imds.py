@@ -12,7 +12,7 @@ import threading
 from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler
 
-from tests.support.loopback_http import LoopbackServer, QuietHandler
+from .loopback_http import LoopbackServer, QuietHandler
 
 ROLE = "instance-role"
 ACCESS_KEY = "AKIDINSTANCEROLE"
