@@ -34,6 +34,7 @@ from .assume_role import role_chain_session
 from .client_factory import USER_AGENT_EXTRA, ClientFactory
 from .errors import CredentialsError, LambdaInvocationError, MissingDependencyError, ValidationError
 from .keepalive import apply_keepalive
+from .retry_config import resolve_retries
 from .settings import (
     DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_MAX_ATTEMPTS,
@@ -73,11 +74,15 @@ _OTHER_VARIABLES_ENCODED = frozenset(os.fsencode(name) for name in _OTHER_VARIAB
 class Connection:
     """A cached Lambda client with what was used to build it, for STS calls with the same settings."""
 
-    def __init__(self, settings: ConnectionSettings, session: Any, config: Any, client: LambdaClient) -> None:
+    def __init__(
+        self, settings: ConnectionSettings, session: Any, config: Any, client: LambdaClient, max_attempts: int
+    ) -> None:
         self.settings = settings
         self.session = session
         self.config = config
         self.client = client
+        # The core's attempts in all for an Invoke Lambda refused without running it.
+        self.max_attempts = max_attempts
         self._session_lock = threading.Lock()
         self._account_lock = threading.Lock()
         self._caller_account: str | None = None
@@ -215,9 +220,11 @@ def _create_connection(settings: ConnectionSettings) -> Connection:
         ProfileNotFound,
     )
 
-    factory = ClientFactory(settings)
     try:
-        session = factory.install(_botocore_session(settings))
+        session = _botocore_session(settings)
+        retries = resolve_retries(settings, session)  # AWS_RETRY_MODE / AWS_MAX_ATTEMPTS honoured
+        factory = ClientFactory(settings, retries)
+        session = factory.install(session)
         # What boto3's Session did with these settings: explicit keys replace the chain.
         if settings.access_key or settings.secret_key or settings.session_token:
             session.set_credentials(settings.access_key, settings.secret_key, settings.session_token)
@@ -250,7 +257,7 @@ def _create_connection(settings: ConnectionSettings) -> Connection:
         raise
     except Exception as exc:  # any other botocore failure (or its ValueError for a bad URL)
         raise setup_error(exc) from None
-    return Connection(settings, session, factory.lambda_config, client)
+    return Connection(settings, session, factory.lambda_config, client, retries.invoke_attempts)
 
 
 def _without_instance_metadata(session: Any) -> None:

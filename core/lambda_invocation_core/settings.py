@@ -45,12 +45,14 @@ class ConnectionSettings:
     verify: bool | str | None = None
     read_timeout: float = DEFAULT_READ_TIMEOUT
     connect_timeout: float = DEFAULT_CONNECT_TIMEOUT
-    # Attempts in all for calls Lambda refused without running the function.
-    max_attempts: int = DEFAULT_MAX_ATTEMPTS
+    # Attempts in all for calls Lambda refused without running the function. None:
+    # AWS_MAX_ATTEMPTS or the profile's max_attempts, else 5 (retry_config.py).
+    max_attempts: int | None = None
     # botocore's retry mode for every client: "standard", or "adaptive", which adds its
     # client-side rate limiter (it paces the core's own retries after throttling). Either
-    # way botocore re-sends no Invoke: the core decides (retry_policy.py).
-    retry_mode: str = "standard"
+    # way botocore re-sends no Invoke: the core decides (retry_policy.py). None:
+    # AWS_RETRY_MODE or the profile's retry_mode, else standard (retry_config.py).
+    retry_mode: str | None = None
     # False leaves the EC2 instance metadata service out of botocore's credential chain
     # (pulumi-aws's skipMetadataApiCheck); container credentials stay.
     instance_metadata: bool = True
@@ -108,10 +110,11 @@ class ConnectionSettings:
             raise ValidationError("session_token", "needs access_key and secret_key")
         _require_positive("read_timeout", self.read_timeout)
         _require_positive("connect_timeout", self.connect_timeout)
-        if isinstance(self.max_attempts, bool) or not isinstance(self.max_attempts, int):
-            raise ValidationError("max_attempts", "must be a whole number")
-        if not 1 <= self.max_attempts <= MAX_ATTEMPTS_LIMIT:
-            raise ValidationError("max_attempts", f"must be between 1 and {MAX_ATTEMPTS_LIMIT}")
+        if self.max_attempts is not None:
+            if isinstance(self.max_attempts, bool) or not isinstance(self.max_attempts, int):
+                raise ValidationError("max_attempts", "must be a whole number")
+            if not 1 <= self.max_attempts <= MAX_ATTEMPTS_LIMIT:
+                raise ValidationError("max_attempts", f"must be between 1 and {MAX_ATTEMPTS_LIMIT}")
         _require_url("endpoint_url", self.endpoint_url)
         _require_url("sts_endpoint_url", self.sts_endpoint_url)
         _require_url("http_proxy", self.http_proxy)
@@ -120,7 +123,7 @@ class ConnectionSettings:
             raise ValidationError(
                 "no_proxy", "must be a comma-separated list of host names (NO_PROXY's syntax)"
             )
-        if self.retry_mode not in RETRY_MODES:
+        if self.retry_mode is not None and self.retry_mode not in RETRY_MODES:
             raise ValidationError("retry_mode", f"must be one of {', '.join(RETRY_MODES)}")
         for name in FLAG_FIELDS:
             if not isinstance(getattr(self, name), bool):

@@ -18,6 +18,13 @@ def scripted_lambda() -> Iterator[ScriptedLambda]:
 
 
 @pytest.fixture(autouse=True)
+def _no_ambient_retry_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The core honours these (retry_config.py); a developer's own would change the counts tested.
+    monkeypatch.delenv("AWS_MAX_ATTEMPTS", raising=False)
+    monkeypatch.delenv("AWS_RETRY_MODE", raising=False)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_client_cache() -> Iterator[None]:
     from lambda_invocation_core import clear_client_cache
 

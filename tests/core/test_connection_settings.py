@@ -318,7 +318,7 @@ def test_retry_mode_adaptive_paces_each_attempt_and_botocore_sends_each_once(
     assert invocations(scripted_lambda) == 3
 
 
-@pytest.mark.parametrize("mode", ["legacy", "Adaptive", "", None])
+@pytest.mark.parametrize("mode", ["legacy", "Adaptive", "", 1])
 def test_retry_modes_other_than_standard_and_adaptive_are_refused(mode: Any) -> None:
     with pytest.raises(core.ValidationError) as refused:
         settings("http://127.0.0.1:9", retry_mode=mode)

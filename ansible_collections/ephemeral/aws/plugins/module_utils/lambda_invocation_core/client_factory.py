@@ -18,8 +18,8 @@ it on the session, so each gets the same settings unless its caller chose otherw
 - proxies, decided per host by ``proxies.py`` (botocore ignores ``NO_PROXY`` when proxies
   are given explicitly);
 - retries: none for Lambda (the core decides, see ``retry_policy.py``); STS and SSO, whose
-  calls cannot run a function, get 3 attempts; both in ``retry_mode`` (standard, or
-  adaptive with its client-side rate limiter).
+  calls cannot run a function, get 3 attempts (or ``AWS_MAX_ATTEMPTS``'s); both in the
+  retry mode (standard, or adaptive with its client-side rate limiter): ``retry_config.py``.
 
 Every credential client records its calls (``credential_calls.py``), so a failure is
 named for the operation that failed. botocore's container and instance-metadata
@@ -38,17 +38,16 @@ from .botocore_config import config_settings
 from .errors import ValidationError
 from .model_support import installed_versions
 from .proxies import explicit_proxies, proxies_for
+from .retry_config import Retries
 from .settings import ConnectionSettings
 
 USER_AGENT_EXTRA = f"ephemeral-lambda-invocation/{__version__}"
-# Attempts in all for a credential call (STS, SSO): botocore's standard mode default.
-CREDENTIAL_CALL_ATTEMPTS = 3
 
 
 class ClientFactory:
     """Makes botocore clients with the connection settings (see the module's docstring)."""
 
-    def __init__(self, settings: ConnectionSettings) -> None:
+    def __init__(self, settings: ConnectionSettings, retries: Retries) -> None:
         from botocore.config import Config
 
         self.settings = settings
@@ -72,10 +71,10 @@ class ClientFactory:
                 "botocore_config", f"has a setting the installed {installed_versions()} does not know"
             ) from None
         # botocore's retries off for Lambda: the core retries only what did not run.
-        mode: Any = settings.retry_mode  # one of RETRY_MODES, checked by ConnectionSettings
+        mode: Any = retries.mode  # one of RETRY_MODES (retry_config.py)
         self.lambda_config = base.merge(Config(retries={"mode": mode, "total_max_attempts": 1}))
         self.credential_config = base.merge(
-            Config(retries={"mode": mode, "total_max_attempts": CREDENTIAL_CALL_ATTEMPTS})
+            Config(retries={"mode": mode, "total_max_attempts": retries.credential_attempts})
         )
         self.explicit_proxies = explicit_proxies(settings)
 

@@ -120,7 +120,7 @@ def send(
     attempt = 0
     while True:
         attempt += 1
-        last = attempt >= connection.max_attempts
+        last = attempt >= cached.max_attempts
         retry_note = keyed_retries_note(key_field, attempt) if key_field and last else NOT_RETRIED
         try:
             response = _call(cached.client, kwargs, connection, retry_note)
