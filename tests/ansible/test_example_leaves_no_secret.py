@@ -86,6 +86,18 @@ def _fake_playbook(tmp_path: Path, then: str) -> Path:
     return fake
 
 
+def _commands_in_session(session: int) -> list[str]:
+    """The command names (/proc's comm) of the processes in `session`."""
+    names = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            text = stat.read_text()
+            name, _, rest = text[text.index("(") + 1 :].rpartition(")")
+            if int(rest.split()[3]) == session:  # state, ppid, pgrp, session
+                names.append(name)
+    return names
+
+
 def _signal_once_written(command: Path, tmpdir: Path, fake: Path, sig: int) -> None:
     """Run `command` with the stand-in, signal its process group once the file exists."""
     env = {**os.environ, "TMPDIR": str(tmpdir), "ANSIBLE_PLAYBOOK": str(fake)}
@@ -95,8 +107,10 @@ def _signal_once_written(command: Path, tmpdir: Path, fake: Path, sig: int) -> N
     )
     try:
         deadline = time.monotonic() + 120
-        while not list(tmpdir.glob("*/db_password")):
-            assert time.monotonic() < deadline, "the stand-in never wrote the file"
+        # Signal once the stand-in has written the file and has become its `sleep` (exec'd):
+        # a signal between its commands could be held by its shell until the sleep ends.
+        while not (list(tmpdir.glob("*/db_password")) and "sleep" in _commands_in_session(process.pid)):
+            assert time.monotonic() < deadline, "the stand-in never wrote the file and waited"
             assert process.poll() is None, process.returncode
             time.sleep(0.02)
         os.killpg(process.pid, sig)  # as Ctrl-C or a kill of the job would: the whole group
@@ -132,7 +146,7 @@ def test_a_signal_after_the_password_is_written_still_removes_it(
     short_tmpdir: Path, tmp_path: Path, sig: int
 ) -> None:
     tmpdir = short_tmpdir
-    _signal_once_written(RUN_SH, tmpdir, _fake_playbook(tmp_path, "sleep 60"), sig)
+    _signal_once_written(RUN_SH, tmpdir, _fake_playbook(tmp_path, "exec sleep 60"), sig)
     assert _left_behind(tmpdir) == []
 
 
@@ -162,5 +176,5 @@ def test_demo_failing_after_the_password_is_written_leaves_no_file_behind(
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 def test_demo_stopped_by_a_signal_leaves_no_file_behind(short_tmpdir: Path, tmp_path: Path, sig: int) -> None:
     tmpdir = short_tmpdir
-    _signal_once_written(DEMO_SH, tmpdir, _fake_playbook(tmp_path, "sleep 60"), sig)
+    _signal_once_written(DEMO_SH, tmpdir, _fake_playbook(tmp_path, "exec sleep 60"), sig)
     assert _left_behind(tmpdir) == []
