@@ -209,5 +209,10 @@ class PlaybookRunner:
         ]
         if verbosity:
             command.append("-" + "v" * verbosity)
-        proc = subprocess.run(command, cwd=tmp, env=run_env, capture_output=True, text=True, timeout=300)
+        try:
+            # Under pytest-timeout's 300 s, so that a hang reports what the playbook printed.
+            proc = subprocess.run(command, cwd=tmp, env=run_env, capture_output=True, text=True, timeout=240)
+        except subprocess.TimeoutExpired as hung:
+            printed = hung.stdout.decode() if isinstance(hung.stdout, bytes) else hung.stdout or ""
+            raise AssertionError(f"{playbook} ran past 240 s; its output ended:\n{printed[-3000:]}") from None
         return Run(proc=proc, tmp=tmp, markers=markers, out_dir=out_dir, tally=self.tally)
