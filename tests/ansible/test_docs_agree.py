@@ -5,6 +5,7 @@ the same fact, they agree, and with the files that decide it:
   is what ansible-playbook does on the cores the tests run);
 - the ansible-core, Python and boto3 floors (meta/runtime.yml, tests/config.yml, pyproject);
 - each option's environment variables in order of preference (README table vs OPTIONS).
+- each option as the module's and the lookup's doc fragments describe it.
 """
 
 from __future__ import annotations
@@ -102,3 +103,47 @@ def _return_doc() -> dict[str, Any]:
 
     returned: dict[str, Any] = yaml.safe_load(lambda_invocation.RETURN)
     return returned
+
+
+# Where the lookup's copy of an option's description (the PLUGINS doc fragment) may differ
+# from the module's (DOCUMENTATION): text that holds for one side only.
+MODULE_ONLY = (
+    " Declared C(no_log). Ansible replaces this value with C(********) wherever it appears in the"
+    " task result, so do not use a value that can occur in what the function returns (for example"
+    " in tests).",
+    " Declared C(no_log).",
+    " Declared C(no_log), so Ansible replaces its value with C(********) wherever it occurs in the"
+    " task result; do not use a value that can occur in what the function returns.",
+    "; for modules these variables are read on the target",
+)
+LOOKUP_ONLY = (" It never appears in an error message or warning of this plugin.",)
+
+
+def _fragment_options(attribute: str) -> dict[str, Any]:
+    from ansible_collections.ephemeral.aws.plugins.doc_fragments.aws import ModuleDocFragment
+
+    options: dict[str, Any] = yaml.safe_load(getattr(ModuleDocFragment, attribute))["options"]
+    return options
+
+
+def _described(option: dict[str, Any], drop: tuple[str, ...], lookup: bool) -> str:
+    text = _words(" ".join(option["description"]))
+    if lookup:
+        text = text.replace("the lookup fails", "the task fails")
+    for words in drop:
+        text = text.replace(words, "")
+    return text
+
+
+def test_the_two_doc_fragments_describe_each_option_alike() -> None:
+    """The module's and the lookup's fragments declare the same options (the module alone has
+    debug_botocore_endpoint_logs), alike in all but the sentences named above."""
+    module, lookup = _fragment_options("DOCUMENTATION"), _fragment_options("PLUGINS")
+    assert set(module) - set(lookup) == {"debug_botocore_endpoint_logs"}
+    assert set(lookup) <= set(module)
+    for name in lookup:
+        keys = ("type", "default", "choices", "aliases", "version_added", "no_log")
+        assert {k: module[name].get(k) for k in keys} == {k: lookup[name].get(k) for k in keys}, name
+        assert _described(module[name], MODULE_ONLY, lookup=False) == _described(
+            lookup[name], LOOKUP_ONLY, lookup=True
+        ), name
