@@ -334,8 +334,10 @@ def main() -> int:
         print(f"| {label} | {statistics.median(values) * 1e3:.2f} ms | {low:.2f} to {high:.2f} ms |")
 
     if pulumi:
-        print("\n| Pulumi, same run and endpoint (compare.py) | ours (median, fastest-slowest) "
-              "| compared | ratio | goal |")
+        print(
+            "\n| Pulumi, same run and endpoint (compare.py) | ours (median, fastest-slowest) "
+            "| compared | ratio | goal |"
+        )
         print("|---|---|---|---|---|")
         for line in pulumi:
             print(line)

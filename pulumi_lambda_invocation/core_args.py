@@ -63,7 +63,6 @@ def connection_settings(values: Mapping[str, Any], stack: Mapping[str, Any]) -> 
     return core.ConnectionSettings(**kwargs)
 
 
-
 def payload_text(value: Any) -> Any:
     """The JSON text to send for a payload given as a Python value.
 

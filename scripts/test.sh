@@ -6,8 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh
 
-echo "== lint: ruff, mypy, module_utils copy"
+echo "== lint: ruff (lint and format), mypy, module_utils copy"
 .venv/bin/ruff check .
+.venv/bin/ruff format --check .
 .venv/bin/mypy
 # Each test folder has its own conftest.py, which mypy would take for one module twice.
 for folder in tests/*/; do

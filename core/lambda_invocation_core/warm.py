@@ -159,12 +159,10 @@ class KnownServices(Sequence[str]):
         return self._all
 
     @overload
-    def __getitem__(self, index: int) -> str:
-        ...
+    def __getitem__(self, index: int) -> str: ...
 
     @overload
-    def __getitem__(self, index: slice) -> Sequence[str]:
-        ...
+    def __getitem__(self, index: slice) -> Sequence[str]: ...
 
     def __getitem__(self, index: int | slice) -> str | Sequence[str]:
         return self._names()[index]

@@ -133,8 +133,10 @@ def test_configured_values_the_core_cannot_take_are_refused_before_any_request(
     with pytest.raises(core.ValidationError) as refused:
         core.invoke("f", {}, connection=settings(scripted_lambda.url, tmp_path, profile_lines))
     assert refused.value.field == field
-    source = "AWS_RETRY_MODE (or the profile's retry_mode)" if field == "retry_mode" else (
-        "AWS_MAX_ATTEMPTS (or the profile's max_attempts)"
+    source = (
+        "AWS_RETRY_MODE (or the profile's retry_mode)"
+        if field == "retry_mode"
+        else ("AWS_MAX_ATTEMPTS (or the profile's max_attempts)")
     )
     assert refused.value.rule.startswith(source) and f"or set {field}" in refused.value.rule
     assert scripted_lambda.requests == []

@@ -19,7 +19,8 @@ from lambda_invocation_core.settings import AssumeRole, WebIdentity
 FIRST = "arn:aws:iam::111111111111:role/first"
 SECOND = "arn:aws:iam::222222222222:role/second"
 POLICY = (
-    '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"lambda:InvokeFunction","Resource":"*"}]}'
+    '{"Version":"2012-10-17",'
+    '"Statement":[{"Effect":"Allow","Action":"lambda:InvokeFunction","Resource":"*"}]}'
 )
 POLICY_ARN = "arn:aws:iam::aws:policy/AWSLambda_ReadOnlyAccess"
 

@@ -134,6 +134,7 @@ def tls_relay(
     fault_endpoint: RunningEndpoint, tmp_path_factory: pytest.TempPathFactory, tally: Counter[str]
 ) -> Any:
     import trustme  # a dev dependency: missing, the run fails rather than skips
+
     authority = trustme.CA()
     server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     authority.issue_cert("127.0.0.1").configure_cert(server_context)

@@ -31,6 +31,7 @@ except core.ValidationError as error:
 print(json.dumps(out))
 """
 
+
 def run_script(python: Path, code: str, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [str(python), "-c", code, *args], capture_output=True, text=True, timeout=120, env=env, cwd="/"

@@ -137,7 +137,7 @@ EXPOSING_SETTINGS = (
 EXPOSING_REFUSED = (
     MODULE + ": {setting} is on, which would write the module's arguments (payload, client context, "
     "credentials given as options) {where}; the function was not invoked. Turn {setting} off, or run "
-    "the task on the controller in Ansible's process (see the collection README, \"Where hiding stops\")."
+    'the task on the controller in Ansible\'s process (see the collection README, "Where hiding stops").'
 )
 
 

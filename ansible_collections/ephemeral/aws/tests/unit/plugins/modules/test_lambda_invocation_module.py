@@ -196,8 +196,7 @@ def test_sts_refusal_fails_with_the_core_message_only():
     outcome, _send = run_module(dict(BASE, role_arn=ROLE, external_id="ext-" + MARKER), send=error)
     assert outcome["failed"] is True and outcome["changed"] is False
     assert (
-        outcome["msg"]
-        == "STS AssumeRole failed with AccessDenied (HTTP 403, request id sts-1): "
+        outcome["msg"] == "STS AssumeRole failed with AccessDenied (HTTP 403, request id sts-1): "
         "check the role's trust policy"
     )
     assert "result" not in outcome
