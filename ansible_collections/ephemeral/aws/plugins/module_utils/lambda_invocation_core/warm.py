@@ -163,10 +163,12 @@ class KnownServices(Sequence[str]):
         return self._all
 
     @overload
-    def __getitem__(self, index: int) -> str: ...
+    def __getitem__(self, index: int) -> str:
+        """One name (the stub is written out: ansible-test's pep8 refuses a one-line def)."""
 
     @overload
-    def __getitem__(self, index: slice) -> Sequence[str]: ...
+    def __getitem__(self, index: slice) -> Sequence[str]:
+        """A slice of the names."""
 
     def __getitem__(self, index: int | slice) -> str | Sequence[str]:
         return self._names()[index]
