@@ -3,11 +3,14 @@
 The first line on stdout is the endpoint URL (useful with --port 0); --ready-file PATH is
 written (atomically, containing the URL) once the endpoint accepts calls. SIGTERM, SIGINT
 and SIGHUP (any number of them, at any moment) stop it and kill every runtime process group.
+--exit-with-pid PID stops it the same way once process PID has exited (lifetime.py), so an
+endpoint started by a script that is killed with SIGKILL does not serve on for good.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import ipaddress
 import os
 import signal
@@ -20,6 +23,7 @@ from pathlib import Path
 from types import FrameType
 
 from .config import DEFAULT_TIMEOUT, Config, ConfigError, load_config, parse_function_shortcut
+from .lifetime import ProcessWatch
 from .preflight import PreflightError, check_runtime
 from .runtime import RuntimeSettings
 from .server import Endpoint
@@ -66,6 +70,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="start in the background, wait until ready, print the URL and exit (stop it with kill PID)",
     )
     parser.add_argument("--pid-file", type=Path, help="with --background: write the endpoint's pid here")
+    parser.add_argument(
+        "--exit-with-pid",
+        type=int,
+        metavar="PID",
+        help="stop (runtimes included) once process PID has exited, however it ended; "
+        "e.g. --background --exit-with-pid $$ in a script",
+    )
     parser.add_argument("--log-file", type=Path, help="with --background: the endpoint's stdout and stderr")
     parser.add_argument(
         "--max-concurrency",
@@ -116,6 +127,17 @@ def _write_atomically(path: Path, text: str) -> None:
 
 def run_foreground(args: argparse.Namespace, config: Config) -> int:
     host = _loopback(args.host)
+    owner = None
+    if args.exit_with_pid is not None:
+        try:
+            owner = ProcessWatch(args.exit_with_pid)
+        except ProcessLookupError:
+            # Checked by main() already; it can only have exited since (the launcher of
+            # --background waits for us): its endpoint has nobody left to serve.
+            print(
+                f"local_lambda: --exit-with-pid {args.exit_with_pid}: the process has exited", file=sys.stderr
+            )
+            return 1
     # The write end stays open in this process only; runtimes kill themselves at its EOF.
     lifeline_read, lifeline_write = os.pipe()
     out_lock = threading.Lock()
@@ -146,6 +168,10 @@ def run_foreground(args: argparse.Namespace, config: Config) -> int:
 
     for sig in _STOP_SIGNALS:
         signal.signal(sig, on_signal)
+    if owner is not None:
+        threading.Thread(
+            target=_stop_when_gone, args=(owner, wake_write), name="exit-with-pid", daemon=True
+        ).start()
     endpoint.start()
     print(endpoint.url, flush=True)
     if args.ready_file:
@@ -174,6 +200,19 @@ def run_foreground(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
+def _stop_when_gone(owner: ProcessWatch, wake_write: int) -> None:
+    """Wake the main thread, as a stop signal would, once `owner` has exited."""
+    owner.wait()
+    print(
+        f"local_lambda: process {owner.pid} (--exit-with-pid) has exited; stopping",
+        file=sys.stderr,
+        flush=True,
+    )
+    # A full pipe holds signal numbers already: the main thread is waking up anyway.
+    with contextlib.suppress(BlockingIOError):
+        os.write(wake_write, b"\0")
+
+
 def run_background(args: argparse.Namespace, argv: Sequence[str]) -> int:
     """Re-run ourselves detached, wait for the ready file, print the URL."""
     ready = args.ready_file or Path(f"/tmp/local_lambda.{os.getpid()}.{time.monotonic_ns()}.ready")
@@ -197,7 +236,8 @@ def run_background(args: argparse.Namespace, argv: Sequence[str]) -> int:
             stdout=log_fd,
             stderr=log_fd,
             env=env,
-            start_new_session=True,  # survives the shell that started it
+            # Survives the shell that started it (and its Ctrl-C), unless --exit-with-pid names it.
+            start_new_session=True,
         )
     finally:
         if args.log_file:
@@ -238,6 +278,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         except PreflightError as exc:
             for line in str(exc).splitlines():
                 print(f"local_lambda: {line}", file=sys.stderr)
+            return 2
+    if args.exit_with_pid is not None:
+        try:
+            ProcessWatch(args.exit_with_pid).close()
+        except ProcessLookupError as exc:
+            print(f"local_lambda: --exit-with-pid: {exc}", file=sys.stderr)
             return 2
     if args.check:
         print(f"ok: {len(config.functions)} function(s): {', '.join(sorted(config.functions))}")

@@ -4,7 +4,8 @@
         client = endpoint.client()
         client.invoke(FunctionName="echo", Payload=b"{}")
 
-Leaving the block stops the endpoint with SIGTERM and raises LeftoverProcesses if any
+The endpoint also stops by itself once the process that started it has exited (however:
+--exit-with-pid). Leaving the block stops the endpoint with SIGTERM and raises LeftoverProcesses if any
 process it started (runtimes, their children) is still alive (checked in the process table:
 procfs.py).
 """
@@ -160,7 +161,9 @@ def start_endpoint(
     startup_timeout: float = 15.0,
 ) -> RunningEndpoint:
     """Start `python -m local_lambda --port 0` and wait for the URL on its first stdout line."""
-    command = [python, "-m", "local_lambda", "--port", "0"]
+    # The endpoint stops itself when this process exits, even by SIGKILL (which runs no
+    # `finally`): a killed test run must not leave endpoints serving.
+    command = [python, "-m", "local_lambda", "--port", "0", "--exit-with-pid", str(os.getpid())]
     if config is not None:
         command += ["--config", str(config)]
     command += list(args)

@@ -24,6 +24,17 @@ ROUNDS = 3
 EXIT_BOUND = 20.0  # seconds; generous for a loaded 2-core machine, the usual figure is < 1 s
 
 
+def _as_from_a_terminal() -> None:
+    """preexec_fn: default dispositions for the stop signals, as a terminal gives a job.
+
+    A test run started as a background job (`&`, nohup) has SIGINT ignored, and an ignored
+    signal stays ignored across exec: a burst of SIGINT before the endpoint installs its
+    handlers would do nothing instead of ending it, and it would run on.
+    """
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_DFL)
+
+
 def _burst(pid: int, rng: random.Random, count: int) -> int:
     """Send `count` SIGTERM/SIGINT to `pid`, 0-2 ms apart; returns how many were delivered."""
     sent = 0
@@ -59,6 +70,7 @@ def test_signal_bursts_right_after_start_end_the_process() -> None:
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            preexec_fn=_as_from_a_terminal,
         )
         try:
             time.sleep(delay)

@@ -14,7 +14,8 @@ cleanup() {
 trap cleanup EXIT
 
 python=$(command -v python)
-url=$("$python" -m local_lambda --function "reply=files:reply.handler" --background \
+# The endpoint ends with this script, even one that is SIGKILLed.
+url=$("$python" -m local_lambda --function "reply=files:reply.handler" --background --exit-with-pid $$ \
     --pid-file "$pid_file" --log-file "$work/endpoint.log")
 marker="imark-$("$python" -c 'import uuid; print(uuid.uuid4().hex)')"
 reply=$("$python" -c 'import sys; print(sys.argv[1][::-1])' "$marker")
