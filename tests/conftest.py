@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from local_lambda.launcher import RunningEndpoint, running_endpoint
+from tests.support.connection_settings import make_settings as make_settings  # the fixture, for every test
 from tests.support.functions import FUNCTIONS_CONFIG
 from tests.support.logs import CapturedLogs
 from tests.support.moto_server import serving_moto
@@ -127,3 +128,15 @@ def debug_logs() -> Iterator[CapturedLogs]:
         root.setLevel(old_levels[0])
         for name, level in zip(noisy, old_levels[1]):
             logging.getLogger(name).setLevel(level)
+
+
+@pytest.hookimpl(trylast=True)  # after xdist's own sessionfinish has shut its workers down
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Fail the run if a process it started is still running: endpoints, runtimes, servers,
+    playbooks (tests/support/leftovers.py; reported by pid and command name, then ended).
+    In the controller only: an xdist worker cannot see its siblings' processes."""
+    if hasattr(session.config, "workerinput"):
+        return
+    from tests.support.leftovers import check_session
+
+    check_session(session)

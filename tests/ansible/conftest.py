@@ -1,37 +1,23 @@
-"""Fixtures for the ephemeral.aws integration tests (helpers: playbook_support.py)."""
+"""Fixtures for the ephemeral.aws integration tests (helpers: tests/support/playbook_support.py)."""
 
 from __future__ import annotations
 
-import fcntl
-import subprocess
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playbook_support import ANSIBLE_CORES, ROOT, AnsibleCore, PlaybookRunner
 
+from tests.support.environments import ansible_core_environment
+from tests.support.playbook_support import ANSIBLE_CORES, AnsibleCore, PlaybookRunner
 from tests.support.recording_lambda import RecordingLambda, recording_lambda
 
 
 @pytest.fixture(scope="session", params=ANSIBLE_CORES)
 def ansible_core(request: pytest.FixtureRequest) -> AnsibleCore:
-    """Every release of scripts/ansible_cores.txt, each in its venv (made here if missing).
-
-    Under pytest-xdist each worker asks for every release: a lock per release lets one worker
-    make a missing venv while the others wait for it, instead of racing to make it too.
-    """
-    with (ROOT / f".venv-ansible-{request.param}.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        out = subprocess.run(
-            [str(ROOT / "scripts/ansible_core_venv.sh"), request.param],
-            check=True,
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
-    core = AnsibleCore(request.param, Path(out.stdout.strip().splitlines()[-1]))
+    """Every release of scripts/ansible_cores.txt, each in its environment (nox: ansible-RELEASE)."""
+    core = AnsibleCore(request.param, ansible_core_environment(request.param))
     assert core.version == request.param
     return core
 

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 import yaml  # type: ignore[import-untyped]
-from collection_facts import CURRENT, ansible_doc
 from packaging.version import Version
-from playbook_support import ANSIBLE_CORES, CORE_DEPTHS, ROOT, AnsibleCore
 
 from local_lambda.launcher import running_endpoint
+from tests.support.collection_facts import CURRENT, ansible_doc
+from tests.support.playbook_support import ANSIBLE_CORES, CORE_DEPTHS, ROOT, AnsibleCore
 
 COLLECTION = ROOT / "ansible_collections" / "ephemeral" / "aws"
 
@@ -150,7 +150,7 @@ def test_the_core_list_covers_every_claimed_series() -> None:
 
 def test_the_readme_names_the_tested_releases() -> None:
     """The collection README's Requirements repeat scripts/ansible_cores.txt: the same releases,
-    in the same order, then the two whose sanity covers every target Python (scripts/test.sh)."""
+    in the same order, then the two whose sanity covers every target Python (noxfile.py)."""
     readme = (COLLECTION / "README.md").read_text()
     requirements = readme.split("## Requirements", 1)[1].split("\n## ", 1)[0]
     listed = re.findall(r"\b2\.\d+\.\d+\b", requirements)

@@ -15,11 +15,18 @@ import re
 from typing import Any
 
 import yaml  # type: ignore[import-untyped]
-from collection_facts import COLLECTION, CURRENT, ansible_doc, floor, pyproject_boto3, stated_floor
 from packaging.version import Version
-from playbook_support import AnsibleCore, PlaybookRunner
 
 from ansible_collections.ephemeral.aws.plugins.module_utils import common
+from tests.support.collection_facts import (
+    COLLECTION,
+    CURRENT,
+    ansible_doc,
+    floor,
+    pyproject_boto3,
+    stated_floor,
+)
+from tests.support.playbook_support import AnsibleCore, PlaybookRunner
 
 README = (COLLECTION / "README.md").read_text()
 

@@ -20,10 +20,10 @@ from typing import Any
 import boto3
 import pytest
 import yaml  # type: ignore[import-untyped]
-from collection_facts import documented_env_order
-from playbook_support import ACCESS_KEY, SECRET_KEY, PlaybookRunner
 
 from ansible_collections.ephemeral.aws.plugins.doc_fragments.aws import ModuleDocFragment
+from tests.support.collection_facts import documented_env_order
+from tests.support.playbook_support import ACCESS_KEY, SECRET_KEY, PlaybookRunner
 from tests.support.recording_lambda import SeenRequest, recording_lambda
 
 # Distinct values for every variable an option of two or more variables reads.

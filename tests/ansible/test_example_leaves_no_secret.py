@@ -98,27 +98,59 @@ def _commands_in_session(session: int) -> list[str]:
     return names
 
 
-def _signal_once_written(command: Path, tmpdir: Path, fake: Path, sig: int) -> None:
-    """Run `command` with the stand-in, signal its process group once the file exists."""
+def _as_from_a_terminal() -> None:
+    """preexec_fn: the signal dispositions a terminal gives a foreground job.
+
+    A background job (`cmd &`, nohup, CI runners) starts with SIGINT and SIGQUIT ignored,
+    every process below it inherits that across exec, and a shell cannot trap a signal that
+    was ignored when it started: Ctrl-C simulated at such a script would do nothing. Runs in
+    the child between fork and exec, so it changes nothing in pytest itself.
+    """
+    for sig in (signal.SIGINT, signal.SIGQUIT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_SETMASK, set())  # nor any signal blocked by our thread
+
+
+def _start_waiting_stand_in(command: Path, tmpdir: Path, fake: Path) -> subprocess.Popen[bytes]:
+    """Start `command` (own session and process group) with the stand-in playbook; return
+    once the stand-in has written the file and has become its `sleep` (exec'd): a signal
+    between its commands could be held by its shell until the sleep ends."""
     env = {**os.environ, "TMPDIR": str(tmpdir), "ANSIBLE_PLAYBOOK": str(fake)}
     env["LAMBDA_ENDPOINT_URL"] = "http://127.0.0.1:9"  # run.sh needs one; demo.sh sets its own
     process = subprocess.Popen(
-        [str(command)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+        [str(command)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+        preexec_fn=_as_from_a_terminal,
     )
     try:
         deadline = time.monotonic() + 120
-        # Signal once the stand-in has written the file and has become its `sleep` (exec'd):
-        # a signal between its commands could be held by its shell until the sleep ends.
         while not (list(tmpdir.glob("*/db_password")) and "sleep" in _commands_in_session(process.pid)):
             assert time.monotonic() < deadline, "the stand-in never wrote the file and waited"
             assert process.poll() is None, process.returncode
             time.sleep(0.02)
+    except BaseException:
+        _kill_session(process)
+        raise
+    return process
+
+
+def _kill_session(process: subprocess.Popen[bytes]) -> None:
+    with contextlib.suppress(OSError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+
+
+def _signal_once_written(command: Path, tmpdir: Path, fake: Path, sig: int) -> None:
+    """Run `command` with the stand-in, signal its process group once the file exists."""
+    process = _start_waiting_stand_in(command, tmpdir, fake)
+    try:
         os.killpg(process.pid, sig)  # as Ctrl-C or a kill of the job would: the whole group
         assert process.wait(30) == 128 + sig
     finally:
-        with contextlib.suppress(OSError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
+        _kill_session(process)
 
 
 def test_failure_after_the_password_is_written_still_removes_it(short_tmpdir: Path, tmp_path: Path) -> None:
@@ -178,3 +210,26 @@ def test_demo_stopped_by_a_signal_leaves_no_file_behind(short_tmpdir: Path, tmp_
     tmpdir = short_tmpdir
     _signal_once_written(DEMO_SH, tmpdir, _fake_playbook(tmp_path, "exec sleep 60"), sig)
     assert _left_behind(tmpdir) == []
+
+
+def test_demo_killed_with_sigkill_takes_its_endpoint_along(short_tmpdir: Path, tmp_path: Path) -> None:
+    # SIGKILL runs no EXIT trap: the endpoint (its own session, so not in the demo's process
+    # group) stops because demo.sh started it with --exit-with-pid $$, runtimes included.
+    from local_lambda.procfs import descendants, process_alive, process_start
+
+    tmpdir = short_tmpdir
+    process = _start_waiting_stand_in(DEMO_SH, tmpdir, _fake_playbook(tmp_path, "exec sleep 60"))
+    try:
+        [pid_file] = tmpdir.glob("tmp.*/endpoint.pid")  # demo.sh's mktemp -d work folder
+        endpoint = int(pid_file.read_text())
+        # The demo's first step invoked the sample function: a warm runtime is still there.
+        runtimes = descendants(endpoint)
+        assert runtimes, "the demo's endpoint has no runtime process"
+        watched = {endpoint: process_start(endpoint), **runtimes}
+        os.kill(process.pid, signal.SIGKILL)  # demo.sh only: run.sh and the stand-in live on
+        deadline = time.monotonic() + 10  # ~0.1 s on an idle machine
+        while alive := [pid for pid, start in watched.items() if process_alive(pid, start)]:
+            assert time.monotonic() < deadline, f"still running 10 s after the demo was killed: {alive}"
+            time.sleep(0.05)
+    finally:
+        _kill_session(process)

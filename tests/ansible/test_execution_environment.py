@@ -21,7 +21,9 @@ from typing import Any
 
 import pytest
 import yaml  # type: ignore[import-untyped]
-from collection_facts import (
+from packaging.requirements import Requirement
+
+from tests.support.collection_facts import (
     COLLECTION,
     CURRENT,
     ansible_doc,
@@ -30,8 +32,7 @@ from collection_facts import (
     requirement_lines,
     stated_floor,
 )
-from packaging.requirements import Requirement
-from playbook_support import ROOT
+from tests.support.playbook_support import ROOT
 
 VENV_BIN = ROOT / ".venv" / "bin"
 

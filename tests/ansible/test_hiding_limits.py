@@ -9,7 +9,8 @@ neither applies, and the task runs without writing them anywhere.
 from __future__ import annotations
 
 import pytest
-from playbook_support import ANSIBLE_CORES, EXECUTIONS, PlaybookRunner
+
+from tests.support.playbook_support import ANSIBLE_CORES, EXECUTIONS, PlaybookRunner
 
 SETTINGS = {"ANSIBLE_DEBUG": "1", "ANSIBLE_KEEP_REMOTE_FILES": "1"}
 

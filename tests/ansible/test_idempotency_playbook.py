@@ -12,10 +12,10 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from playbook_support import EXECUTIONS, AnsibleCore, PlaybookRunner
 
 from tests.support.fault_proxy import Relay
 from tests.support.functions import count_executions
+from tests.support.playbook_support import EXECUTIONS, AnsibleCore, PlaybookRunner
 from tests.support.powertools_endpoint import PowertoolsEndpoint
 
 

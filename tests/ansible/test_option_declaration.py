@@ -11,10 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from collection_facts import ansible_doc, documented_env_order
-from playbook_support import AnsibleCore
 
 from ansible_collections.ephemeral.aws.plugins.module_utils import common
+from tests.support.collection_facts import ansible_doc, documented_env_order
+from tests.support.playbook_support import AnsibleCore
 
 NO_LOG_SENTENCE = "Declared C(no_log)"
 

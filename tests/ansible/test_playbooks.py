@@ -22,7 +22,8 @@ from typing import Any
 
 import pytest
 from packaging.version import Version
-from playbook_support import (
+
+from tests.support.playbook_support import (
     ACCESS_KEY,
     CORE_DEPTHS,
     EXECUTIONS,
@@ -31,7 +32,6 @@ from playbook_support import (
     SECRET_KEY,
     PlaybookRunner,
 )
-
 from tests.support.recording_lambda import RecordingLambda
 
 CENSORED = "the output has been hidden due to the fact that 'no_log: true' was specified for this result"

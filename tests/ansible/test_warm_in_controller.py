@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 
-from playbook_support import FAKE_SYSLOG, HERE, PlaybookRunner
+from tests.support.playbook_support import ANSIBLE_TESTS, FAKE_SYSLOG, PlaybookRunner
 
 
 def test_task_workers_inherit_botocore_and_the_lambda_data(playbook_runner: PlaybookRunner) -> None:
@@ -19,7 +19,7 @@ def test_task_workers_inherit_botocore_and_the_lambda_data(playbook_runner: Play
     run = playbook_runner.run(
         "separate_tasks.yml",
         verbosity=3,
-        env={"PYTHONPATH": f"{HERE / 'fork_probe'}:{FAKE_SYSLOG}", "FORK_PROBE_FILE": str(probe)},
+        env={"PYTHONPATH": f"{ANSIBLE_TESTS / 'fork_probe'}:{FAKE_SYSLOG}", "FORK_PROBE_FILE": str(probe)},
     )
     assert run.rc == 0, run.describe()
     assert "ok=3" in run.proc.stdout and "failed=0" in run.proc.stdout, run.describe()

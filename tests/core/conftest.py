@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from scripted_lambda import ScriptedLambda
-from tls_sts import TlsSts, serving_tls_sts
 
 from tests.support.loopback_http import serving
+from tests.support.scripted_lambda import ScriptedLambda
+from tests.support.tls_sts import TlsSts, serving_tls_sts
 
 
 @pytest.fixture

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import re
 import socket
 from typing import Any
 
 import pytest
-from scripted_lambda import Reply, ScriptedLambda
-from tls_sts import TlsSts
 
 import lambda_invocation_core as core
+from tests.support.assume_role import BASE_KEY, assume_role_reply, signing_key
+from tests.support.scripted_lambda import Reply, ScriptedLambda
+from tests.support.tls_sts import TlsSts
 
-BASE_KEY = "AKIDBASEEXAMPLE01"
 ROLE = "arn:aws:iam::123456789012:role/invoker"
 
 
@@ -30,12 +29,6 @@ def role_settings(url: str, **overrides: Any) -> core.ConnectionSettings:
     }
     values.update(overrides)
     return core.ConnectionSettings(**values)
-
-
-def signing_key(headers: dict[str, str]) -> str:
-    match = re.search(r"Credential=([A-Z0-9]+)/", headers["authorization"])
-    assert match, "request was not signed"
-    return match.group(1)
 
 
 def test_invoke_uses_assumed_role_credentials(
@@ -123,18 +116,6 @@ def test_unreachable_sts_is_named(scripted_lambda: ScriptedLambda, monkeypatch: 
         "resolved); Lambda was not called"
     )
     assert scripted_lambda.requests == []
-
-
-def assume_role_reply(access_key: str = "ASIAVIAPROXY0001", delay: float = 0.0) -> Reply:
-    body = (
-        '<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult>'
-        f"<Credentials><AccessKeyId>{access_key}</AccessKeyId><SecretAccessKey>role-secret</SecretAccessKey>"
-        "<SessionToken>role-token</SessionToken><Expiration>2099-01-01T00:00:00Z</Expiration></Credentials>"
-        "<AssumedRoleUser><AssumedRoleId>AROAEXAMPLE:test-session</AssumedRoleId>"
-        "<Arn>arn:aws:sts::123456789012:assumed-role/invoker/test-session</Arn></AssumedRoleUser>"
-        "</AssumeRoleResult><ResponseMetadata><RequestId>sts-2</RequestId></ResponseMetadata></AssumeRoleResponse>"
-    )
-    return Reply(body=body.encode(), headers={"Content-Type": "text/xml"}, delay=delay)
 
 
 def test_role_assumed_over_tls_with_the_ca_bundle(

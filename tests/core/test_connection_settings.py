@@ -9,28 +9,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from scripted_lambda import Reply, ScriptedLambda, aws_error
 
 import lambda_invocation_core as core
+from tests.support.connection_settings import SettingsFactory
 from tests.support.fake_imds import ACCESS_KEY as IMDS_ACCESS_KEY
 from tests.support.fake_imds import FakeImds
 from tests.support.loopback_http import serving
+from tests.support.scripted_lambda import Reply, ScriptedLambda, aws_error
 
 CALLER_ACCOUNT = "210987654321"
 OTHER_ACCOUNT = "111111111111"
-
-
-def settings(url: str, **overrides: Any) -> core.ConnectionSettings:
-    values: dict[str, Any] = {
-        "region": "us-east-1",
-        "access_key": "AKIDEXAMPLE",
-        "secret_key": "settings-secret-key",
-        "endpoint_url": url,
-        "read_timeout": 5.0,
-        "connect_timeout": 2.0,
-    }
-    values.update(overrides)
-    return core.ConnectionSettings(**values)
 
 
 def caller_identity_reply(account: str = CALLER_ACCOUNT) -> Reply:
@@ -77,29 +65,35 @@ def invocations(server: ScriptedLambda) -> int:
         ),
     ],
 )
-def test_invalid_settings_name_the_field(overrides: dict[str, Any], field: str) -> None:
+def test_invalid_settings_name_the_field(
+    make_settings: SettingsFactory, overrides: dict[str, Any], field: str
+) -> None:
     with pytest.raises(core.ValidationError) as caught:
-        settings("http://127.0.0.1:1", **overrides)
+        make_settings("http://127.0.0.1:1", **overrides)
     assert caught.value.field == field
     assert str(caught.value).startswith(f"{field}: ")
 
 
-def test_account_lists_are_normalized() -> None:
-    given = settings("http://127.0.0.1:1", allowed_account_ids=["123456789012"], forbidden_account_ids=[])
+def test_account_lists_are_normalized(make_settings: SettingsFactory) -> None:
+    given = make_settings(
+        "http://127.0.0.1:1", allowed_account_ids=["123456789012"], forbidden_account_ids=[]
+    )
     assert given.allowed_account_ids == ("123456789012",)
     assert given.forbidden_account_ids is None
-    assert hash(given) == hash(settings("http://127.0.0.1:1", allowed_account_ids=("123456789012",)))
+    assert hash(given) == hash(make_settings("http://127.0.0.1:1", allowed_account_ids=("123456789012",)))
 
 
-def test_proxy_settings_are_hidden_from_repr() -> None:
-    given = settings("http://127.0.0.1:1", https_proxy="http://user:proxy-password@proxy:3128")
+def test_proxy_settings_are_hidden_from_repr(make_settings: SettingsFactory) -> None:
+    given = make_settings("http://127.0.0.1:1", https_proxy="http://user:proxy-password@proxy:3128")
     assert "proxy-password" not in repr(given)
 
 
-def test_http_proxy_carries_the_invoke(scripted_lambda: ScriptedLambda) -> None:
+def test_http_proxy_carries_the_invoke(
+    make_settings: SettingsFactory, scripted_lambda: ScriptedLambda
+) -> None:
     # An HTTP proxy receives the absolute URL of the target: the scripted server plays the proxy.
     target = "http://lambda.proxied.invalid"
-    given = settings(target, http_proxy=scripted_lambda.url, https_proxy="http://127.0.0.1:9")
+    given = make_settings(target, http_proxy=scripted_lambda.url, https_proxy="http://127.0.0.1:9")
     assert core.get_client(given).meta.config.proxies == {  # type: ignore[attr-defined]
         "http": scripted_lambda.url,
         "https": "http://127.0.0.1:9",
@@ -136,8 +130,10 @@ def test_missing_profile_in_given_files_is_a_credentials_error(tmp_path: Path) -
         core.get_client(given)
 
 
-def test_sts_endpoint_url_is_used_for_assume_role(scripted_lambda: ScriptedLambda, sts_url: str) -> None:
-    given = settings(
+def test_sts_endpoint_url_is_used_for_assume_role(
+    make_settings: SettingsFactory, scripted_lambda: ScriptedLambda, sts_url: str
+) -> None:
+    given = make_settings(
         scripted_lambda.url, role_arn="arn:aws:iam::123456789012:role/invoker", sts_endpoint_url=sts_url
     )
     core.invoke("f", {}, connection=given)
@@ -145,9 +141,11 @@ def test_sts_endpoint_url_is_used_for_assume_role(scripted_lambda: ScriptedLambd
     assert re.search(r"Credential=ASIA[A-Z0-9]+/", seen.headers["authorization"])
 
 
-def test_allowed_account_in_arn_is_invoked_without_sts(scripted_lambda: ScriptedLambda) -> None:
+def test_allowed_account_in_arn_is_invoked_without_sts(
+    make_settings: SettingsFactory, scripted_lambda: ScriptedLambda
+) -> None:
     name = f"arn:aws:lambda:us-east-1:{CALLER_ACCOUNT}:function:f"
-    given = settings(
+    given = make_settings(
         scripted_lambda.url, allowed_account_ids=(CALLER_ACCOUNT,), sts_endpoint_url="http://127.0.0.1:9"
     )
     core.invoke(name, {}, connection=given)
@@ -167,10 +165,10 @@ def test_allowed_account_in_arn_is_invoked_without_sts(scripted_lambda: Scripted
     ],
 )
 def test_refused_account_in_arn_sends_nothing(
-    scripted_lambda: ScriptedLambda, rule: dict[str, Any], name: str
+    make_settings: SettingsFactory, scripted_lambda: ScriptedLambda, rule: dict[str, Any], name: str
 ) -> None:
     with pytest.raises(core.AccountNotAllowedError) as caught:
-        core.invoke(name, {}, connection=settings(scripted_lambda.url, **rule))
+        core.invoke(name, {}, connection=make_settings(scripted_lambda.url, **rule))
     error = caught.value
     assert isinstance(error, core.LambdaInvocationError)
     assert error.account_id == OTHER_ACCOUNT
@@ -182,9 +180,11 @@ def test_refused_account_in_arn_sends_nothing(
     assert scripted_lambda.requests == []
 
 
-def test_bare_name_checks_the_caller_account_once_per_client(scripted_lambda: ScriptedLambda) -> None:
+def test_bare_name_checks_the_caller_account_once_per_client(
+    make_settings: SettingsFactory, scripted_lambda: ScriptedLambda
+) -> None:
     scripted_lambda.queue(caller_identity_reply())
-    given = settings(
+    given = make_settings(
         scripted_lambda.url, sts_endpoint_url=scripted_lambda.url, allowed_account_ids=(CALLER_ACCOUNT,)
     )
     for _ in range(3):
@@ -195,9 +195,11 @@ def test_bare_name_checks_the_caller_account_once_per_client(scripted_lambda: Sc
     assert "Credential=AKIDEXAMPLE/" in scripted_lambda.requests[0].headers["authorization"]
 
 
-def test_bare_name_in_a_forbidden_caller_account_is_refused(scripted_lambda: ScriptedLambda) -> None:
+def test_bare_name_in_a_forbidden_caller_account_is_refused(
+    make_settings: SettingsFactory, scripted_lambda: ScriptedLambda
+) -> None:
     scripted_lambda.queue(caller_identity_reply())
-    given = settings(
+    given = make_settings(
         scripted_lambda.url, sts_endpoint_url=scripted_lambda.url, forbidden_account_ids=(CALLER_ACCOUNT,)
     )
     with pytest.raises(core.AccountNotAllowedError) as caught:
@@ -207,8 +209,10 @@ def test_bare_name_in_a_forbidden_caller_account_is_refused(scripted_lambda: Scr
     assert invocations(scripted_lambda) == 0 and sts_actions(scripted_lambda) == ["GetCallerIdentity"]
 
 
-def test_bare_name_with_role_uses_the_role_account(scripted_lambda: ScriptedLambda, sts_url: str) -> None:
-    given = settings(
+def test_bare_name_with_role_uses_the_role_account(
+    make_settings: SettingsFactory, scripted_lambda: ScriptedLambda, sts_url: str
+) -> None:
+    given = make_settings(
         scripted_lambda.url,
         role_arn=f"arn:aws:iam::{OTHER_ACCOUNT}:role/invoker",
         sts_endpoint_url=sts_url,
@@ -220,21 +224,29 @@ def test_bare_name_with_role_uses_the_role_account(scripted_lambda: ScriptedLamb
     assert scripted_lambda.requests == []
 
 
-def test_caller_identity_from_moto(scripted_lambda: ScriptedLambda, sts_url: str) -> None:
+def test_caller_identity_from_moto(
+    make_settings: SettingsFactory, scripted_lambda: ScriptedLambda, sts_url: str
+) -> None:
     # moto's default account is 123456789012.
-    allowed = settings(scripted_lambda.url, sts_endpoint_url=sts_url, allowed_account_ids=("123456789012",))
+    allowed = make_settings(
+        scripted_lambda.url, sts_endpoint_url=sts_url, allowed_account_ids=("123456789012",)
+    )
     core.invoke("f", {}, connection=allowed)
-    refused = settings(scripted_lambda.url, sts_endpoint_url=sts_url, forbidden_account_ids=("123456789012",))
+    refused = make_settings(
+        scripted_lambda.url, sts_endpoint_url=sts_url, forbidden_account_ids=("123456789012",)
+    )
     with pytest.raises(core.AccountNotAllowedError):
         core.invoke("f", {}, connection=refused)
     assert invocations(scripted_lambda) == 1
 
 
-def test_unreachable_sts_for_the_account_check_names_sts(scripted_lambda: ScriptedLambda) -> None:
+def test_unreachable_sts_for_the_account_check_names_sts(
+    make_settings: SettingsFactory, scripted_lambda: ScriptedLambda
+) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    given = settings(
+    given = make_settings(
         scripted_lambda.url,
         sts_endpoint_url=f"http://127.0.0.1:{port}",
         allowed_account_ids=(CALLER_ACCOUNT,),
@@ -246,11 +258,13 @@ def test_unreachable_sts_for_the_account_check_names_sts(scripted_lambda: Script
     assert scripted_lambda.requests == []
 
 
-def test_concurrent_invokes_ask_sts_once(scripted_lambda: ScriptedLambda) -> None:
+def test_concurrent_invokes_ask_sts_once(
+    make_settings: SettingsFactory, scripted_lambda: ScriptedLambda
+) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
     scripted_lambda.queue(caller_identity_reply())
-    given = settings(
+    given = make_settings(
         scripted_lambda.url, sts_endpoint_url=scripted_lambda.url, allowed_account_ids=(CALLER_ACCOUNT,)
     )
     with ThreadPoolExecutor(8) as pool:
@@ -271,9 +285,10 @@ def test_profile_with_keys_names_the_environment_variables_the_keys_may_come_fro
 
 
 def test_with_request_account_id_false_a_bare_name_is_refused_before_any_call(
+    make_settings: SettingsFactory,
     scripted_lambda: ScriptedLambda,
 ) -> None:
-    given = settings(
+    given = make_settings(
         scripted_lambda.url,
         sts_endpoint_url=scripted_lambda.url,
         allowed_account_ids=(CALLER_ACCOUNT,),
@@ -287,13 +302,16 @@ def test_with_request_account_id_false_a_bare_name_is_refused_before_any_call(
     core.invoke(f"arn:aws:lambda:us-east-1:{CALLER_ACCOUNT}:function:f", {}, connection=given)
     assert sts_actions(scripted_lambda) == [] and invocations(scripted_lambda) == 1
     # Without account lists nothing needs the account: a bare name is invoked.
-    core.invoke("f", {}, connection=settings(scripted_lambda.url, request_account_id=False))
+    core.invoke("f", {}, connection=make_settings(scripted_lambda.url, request_account_id=False))
     assert invocations(scripted_lambda) == 2
 
 
 @pytest.mark.parametrize("mode", ["standard", "adaptive"])
 def test_retry_mode_adaptive_paces_each_attempt_and_botocore_sends_each_once(
-    scripted_lambda: ScriptedLambda, monkeypatch: pytest.MonkeyPatch, mode: str
+    make_settings: SettingsFactory,
+    scripted_lambda: ScriptedLambda,
+    monkeypatch: pytest.MonkeyPatch,
+    mode: str,
 ) -> None:
     from botocore.retries.adaptive import ClientRateLimiter
 
@@ -306,7 +324,7 @@ def test_retry_mode_adaptive_paces_each_attempt_and_botocore_sends_each_once(
 
     monkeypatch.setattr(ClientRateLimiter, "on_sending_request", counting)
     scripted_lambda.queue(aws_error("TooManyRequestsException", 429), Reply(body=b'{"ok":1}'))
-    result = core.invoke("f", {}, connection=settings(scripted_lambda.url, retry_mode=mode))
+    result = core.invoke("f", {}, connection=make_settings(scripted_lambda.url, retry_mode=mode))
     assert result.result_json == {"ok": 1}
     # The core's two attempts, one request each; the limiter saw both in adaptive mode only.
     assert invocations(scripted_lambda) == 2
@@ -314,14 +332,16 @@ def test_retry_mode_adaptive_paces_each_attempt_and_botocore_sends_each_once(
     # A reply that may mean the function ran is not sent again in either mode.
     scripted_lambda.queue(aws_error("ServiceException", 500))
     with pytest.raises(core.LambdaInvocationError):
-        core.invoke("f", {}, connection=settings(scripted_lambda.url, retry_mode=mode))
+        core.invoke("f", {}, connection=make_settings(scripted_lambda.url, retry_mode=mode))
     assert invocations(scripted_lambda) == 3
 
 
 @pytest.mark.parametrize("mode", ["legacy", "Adaptive", "", 1])
-def test_retry_modes_other_than_standard_and_adaptive_are_refused(mode: Any) -> None:
+def test_retry_modes_other_than_standard_and_adaptive_are_refused(
+    make_settings: SettingsFactory, mode: Any
+) -> None:
     with pytest.raises(core.ValidationError) as refused:
-        settings("http://127.0.0.1:9", retry_mode=mode)
+        make_settings("http://127.0.0.1:9", retry_mode=mode)
     assert refused.value.field == "retry_mode" and refused.value.rule == "must be one of standard, adaptive"
 
 
@@ -352,9 +372,11 @@ def test_instance_metadata_false_leaves_the_instance_role_out_of_the_chain(
             assert imds.paths == [] and scripted_lambda.requests == []
 
 
-def test_user_agent_extra_is_sent_after_ours(scripted_lambda: ScriptedLambda) -> None:
+def test_user_agent_extra_is_sent_after_ours(
+    make_settings: SettingsFactory, scripted_lambda: ScriptedLambda
+) -> None:
     extra = {"user_agent_extra": "deploy-pipeline/1.2 (billing)"}
-    given = settings(scripted_lambda.url, botocore_config=extra)
+    given = make_settings(scripted_lambda.url, botocore_config=extra)
     core.invoke("f", {}, connection=given)
     agent = scripted_lambda.requests[0].headers["user-agent"]
     assert agent.index("ephemeral-lambda-invocation/") < agent.index("deploy-pipeline/1.2 (billing)")

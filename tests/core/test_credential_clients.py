@@ -2,7 +2,7 @@
 
 botocore's credential providers (a profile's role_arn + source_profile, a profile's
 web_identity_token_file, SSO) make their own STS/SSO clients; these tests run them for
-real, against moto's STS over TLS (tls_sts.py) and the scripted server, and check the CA
+real, against moto's STS over TLS (tests/support/tls_sts.py) and the scripted server, and check the CA
 bundle, proxies with NO_PROXY, timeouts, retries and the operation named in errors.
 FIPS, dual-stack and the STS region are checked on the URL botocore resolves: only
 botocore's HTTP send is replaced, so that no request leaves the machine.
@@ -20,15 +20,14 @@ from typing import Any, cast
 
 import boto3
 import pytest
-from scripted_lambda import Reply, ScriptedLambda
-from test_assume_role import BASE_KEY, assume_role_reply, signing_key
-from tls_sts import TlsSts
 
 import lambda_invocation_core as core
 from lambda_invocation_core.client import get_connection
+from tests.support.assume_role import BASE_KEY, assume_role_reply, signing_key
 from tests.support.loopback_http import serving
-
-PROFILE_ROLE = "arn:aws:iam::333333333333:role/profile-role"
+from tests.support.role_profile import PROFILE_ROLE, profile_settings, role_profile, write_config
+from tests.support.scripted_lambda import Reply, ScriptedLambda
+from tests.support.tls_sts import TlsSts
 
 
 def free_port() -> int:
@@ -36,33 +35,6 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
-
-
-def write_config(tmp_path: Path, body: str) -> str:
-    path = tmp_path / "config"
-    path.write_text(body)
-    return str(path)
-
-
-def role_profile(tmp_path: Path) -> str:
-    return write_config(
-        tmp_path,
-        f"[profile source]\naws_access_key_id = {BASE_KEY}\naws_secret_access_key = base-secret\n\n"
-        f"[profile invoker]\nrole_arn = {PROFILE_ROLE}\nsource_profile = source\nrole_session_name = prof\n",
-    )
-
-
-def profile_settings(lambda_url: str, config_file: str, **overrides: Any) -> core.ConnectionSettings:
-    values: dict[str, Any] = {
-        "region": "us-east-1",
-        "profile": "invoker",
-        "shared_config_file": config_file,
-        "shared_credentials_file": config_file + ".absent",
-        "endpoint_url": lambda_url,
-        "read_timeout": 5.0,
-    }
-    values.update(overrides)
-    return core.ConnectionSettings(**values)
 
 
 @pytest.fixture(autouse=True)

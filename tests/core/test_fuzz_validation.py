@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from scripted_lambda import ScriptedLambda
 
 import lambda_invocation_core as core
+from tests.support.scripted_lambda import ScriptedLambda
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(),

@@ -8,33 +8,27 @@ tests/integration/test_idempotency_powertools.py.
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 from collections import Counter
-from typing import Any
 
 import botocore.exceptions
 import pytest
-from scripted_lambda import Reply, ScriptedLambda, aws_error
-from test_botocore_errors import CLASSES, MARKER, OTHER_CLASSES, raise_from_transport
 
 import lambda_invocation_core as core
+from tests.support.botocore_errors import CLASSES, MARKER, OTHER_CLASSES, raise_from_transport
+from tests.support.connection_settings import SettingsFactory
+from tests.support.scripted_lambda import Reply, ScriptedLambda, aws_error
 
 KEY = "order-KEY-MARKER-9b3d"
 NOT_RETRIED = "Not retried, to avoid a second invocation"
 
 
-def settings(url: str, **overrides: Any) -> core.ConnectionSettings:
-    values: dict[str, Any] = {
-        "region": "us-east-1",
-        "access_key": "AKIDEXAMPLE",
-        "secret_key": "idempotency-test-secret",
-        "endpoint_url": url,
-        "read_timeout": 1.0,
-        "connect_timeout": 2.0,
-    }
-    values.update(overrides)
-    return core.ConnectionSettings(**values)
+@pytest.fixture(scope="module")
+def settings(make_settings: SettingsFactory) -> SettingsFactory:
+    """make_settings with a 1 s read timeout: a call that waits on an in-progress execution gives up fast."""
+    return functools.partial(make_settings, read_timeout=1.0)
 
 
 def in_progress_reply() -> Reply:
@@ -75,7 +69,7 @@ UNCERTAIN = {
     ],
 )
 def test_a_bad_key_is_refused_before_sending_without_quoting_it(
-    scripted_lambda: ScriptedLambda, key: object, rule: str
+    settings: SettingsFactory, scripted_lambda: ScriptedLambda, key: object, rule: str
 ) -> None:
     with pytest.raises(core.ValidationError) as caught:
         core.invoke("f", {"a": 1}, idempotency_key=key, connection=settings(scripted_lambda.url))
@@ -92,7 +86,9 @@ def test_the_key_limits_are_inclusive(scripted_lambda: ScriptedLambda) -> None:
 
 
 @pytest.mark.parametrize("key_field", ["1st", "with-dash", "a.b", "x" * 129, "sp ace", 7])
-def test_a_bad_field_is_refused(scripted_lambda: ScriptedLambda, key_field: object) -> None:
+def test_a_bad_field_is_refused(
+    settings: SettingsFactory, scripted_lambda: ScriptedLambda, key_field: object
+) -> None:
     with pytest.raises(core.ValidationError) as caught:
         core.invoke(
             "f",
@@ -111,7 +107,7 @@ def test_a_bad_field_is_refused(scripted_lambda: ScriptedLambda, key_field: obje
     [([1, 2], "array"), ('"text"', "string"), (3, "number"), ("null", "null"), (b"true", "boolean")],
 )
 def test_with_a_key_the_payload_must_be_an_object(
-    scripted_lambda: ScriptedLambda, payload: object, kind: str
+    settings: SettingsFactory, scripted_lambda: ScriptedLambda, payload: object, kind: str
 ) -> None:
     with pytest.raises(core.ValidationError) as caught:
         core.invoke("f", payload, idempotency_key=KEY, connection=settings(scripted_lambda.url))
@@ -123,7 +119,9 @@ def test_with_a_key_the_payload_must_be_an_object(
     assert scripted_lambda.requests == []
 
 
-def test_a_payload_that_already_has_the_field_is_refused(scripted_lambda: ScriptedLambda) -> None:
+def test_a_payload_that_already_has_the_field_is_refused(
+    settings: SettingsFactory, scripted_lambda: ScriptedLambda
+) -> None:
     with pytest.raises(core.ValidationError) as caught:
         core.invoke(
             "f",
@@ -163,7 +161,7 @@ def test_a_field_given_without_a_key_changes_nothing() -> None:
     ],
 )
 def test_the_key_is_the_first_member_and_the_rest_is_unchanged(
-    scripted_lambda: ScriptedLambda, payload: object, sent: bytes
+    settings: SettingsFactory, scripted_lambda: ScriptedLambda, payload: object, sent: bytes
 ) -> None:
     scripted_lambda.queue(ok_reply())
     core.invoke("f", payload, idempotency_key="K", connection=settings(scripted_lambda.url))
@@ -181,7 +179,9 @@ def test_the_field_can_be_renamed_and_the_key_is_not_in_the_request_repr() -> No
 
 
 @pytest.mark.parametrize("fault", sorted(UNCERTAIN))
-def test_with_a_key_an_uncertain_failure_is_sent_again(scripted_lambda: ScriptedLambda, fault: str) -> None:
+def test_with_a_key_an_uncertain_failure_is_sent_again(
+    settings: SettingsFactory, scripted_lambda: ScriptedLambda, fault: str
+) -> None:
     reply, _ = UNCERTAIN[fault]
     scripted_lambda.queue(reply, ok_reply())
     result = core.invoke("f", {"order": 7}, idempotency_key=KEY, connection=settings(scripted_lambda.url))
@@ -196,7 +196,9 @@ def test_with_a_key_an_uncertain_failure_is_sent_again(scripted_lambda: Scripted
 
 
 @pytest.mark.parametrize("fault", sorted(UNCERTAIN))
-def test_without_a_key_an_uncertain_failure_is_sent_once(scripted_lambda: ScriptedLambda, fault: str) -> None:
+def test_without_a_key_an_uncertain_failure_is_sent_once(
+    settings: SettingsFactory, scripted_lambda: ScriptedLambda, fault: str
+) -> None:
     reply, error_class = UNCERTAIN[fault]
     scripted_lambda.queue(reply, ok_reply("a second run"))
     with pytest.raises(error_class) as caught:
@@ -207,7 +209,7 @@ def test_without_a_key_an_uncertain_failure_is_sent_once(scripted_lambda: Script
 
 @pytest.mark.parametrize("fault", sorted(UNCERTAIN))
 def test_with_a_key_retries_stop_at_max_attempts_naming_the_field(
-    scripted_lambda: ScriptedLambda, fault: str
+    settings: SettingsFactory, scripted_lambda: ScriptedLambda, fault: str
 ) -> None:
     reply, error_class = UNCERTAIN[fault]
     scripted_lambda.queue(*[reply] * 3, ok_reply("never reached"))
@@ -226,7 +228,9 @@ def test_with_a_key_retries_stop_at_max_attempts_naming_the_field(
     assert len(scripted_lambda.requests) == 3
 
 
-def test_throttles_and_uncertain_failures_share_the_attempt_limit(scripted_lambda: ScriptedLambda) -> None:
+def test_throttles_and_uncertain_failures_share_the_attempt_limit(
+    settings: SettingsFactory, scripted_lambda: ScriptedLambda
+) -> None:
     scripted_lambda.queue(
         aws_error("TooManyRequestsException", 429),
         Reply(drop=True),
@@ -237,7 +241,9 @@ def test_throttles_and_uncertain_failures_share_the_attempt_limit(scripted_lambd
     assert caught.value.attempts == 3 and len(scripted_lambda.requests) == 3
 
 
-def test_with_a_key_a_service_exception_is_still_not_retried(scripted_lambda: ScriptedLambda) -> None:
+def test_with_a_key_a_service_exception_is_still_not_retried(
+    settings: SettingsFactory, scripted_lambda: ScriptedLambda
+) -> None:
     scripted_lambda.queue(aws_error("ServiceException", 500), ok_reply())
     with pytest.raises(core.AwsError) as caught:
         core.invoke("f", {}, idempotency_key=KEY, connection=settings(scripted_lambda.url))
@@ -245,7 +251,9 @@ def test_with_a_key_a_service_exception_is_still_not_retried(scripted_lambda: Sc
     assert len(scripted_lambda.requests) == 1
 
 
-def test_with_max_attempts_1_a_key_sends_once_and_says_so(scripted_lambda: ScriptedLambda) -> None:
+def test_with_max_attempts_1_a_key_sends_once_and_says_so(
+    settings: SettingsFactory, scripted_lambda: ScriptedLambda
+) -> None:
     scripted_lambda.queue(Reply(drop=True), ok_reply())
     with pytest.raises(core.ConnectionLostError) as caught:
         core.invoke("f", {}, idempotency_key=KEY, connection=settings(scripted_lambda.url, max_attempts=1))
@@ -258,7 +266,7 @@ def test_with_max_attempts_1_a_key_sends_once_and_says_so(scripted_lambda: Scrip
 
 @pytest.mark.parametrize("fail_on_function_error", [False, True])
 def test_in_progress_waits_and_returns_the_first_runs_result(
-    scripted_lambda: ScriptedLambda, fail_on_function_error: bool
+    settings: SettingsFactory, scripted_lambda: ScriptedLambda, fail_on_function_error: bool
 ) -> None:
     scripted_lambda.queue(in_progress_reply(), in_progress_reply(), ok_reply())
     result = core.invoke(
@@ -273,6 +281,7 @@ def test_in_progress_waits_and_returns_the_first_runs_result(
 
 
 def test_in_progress_until_the_last_attempt_is_a_typed_error_naming_the_field(
+    settings: SettingsFactory,
     scripted_lambda: ScriptedLambda,
 ) -> None:
     scripted_lambda.queue(*[in_progress_reply()] * 4)
@@ -297,14 +306,18 @@ def test_in_progress_until_the_last_attempt_is_a_typed_error_naming_the_field(
     assert len(scripted_lambda.requests) == 4
 
 
-def test_a_timeout_then_in_progress_then_the_result(scripted_lambda: ScriptedLambda) -> None:
+def test_a_timeout_then_in_progress_then_the_result(
+    settings: SettingsFactory, scripted_lambda: ScriptedLambda
+) -> None:
     scripted_lambda.queue(UNCERTAIN["read timeout"][0], in_progress_reply(), ok_reply())
     result = core.invoke("f", {}, idempotency_key=KEY, connection=settings(scripted_lambda.url))
     assert result.result_json == {"value": "first run's result"}
     assert len(scripted_lambda.requests) == 3
 
 
-def test_without_a_key_in_progress_is_an_ordinary_function_error(scripted_lambda: ScriptedLambda) -> None:
+def test_without_a_key_in_progress_is_an_ordinary_function_error(
+    settings: SettingsFactory, scripted_lambda: ScriptedLambda
+) -> None:
     scripted_lambda.queue(in_progress_reply(), in_progress_reply(), ok_reply())
     result = core.invoke("f", {}, connection=settings(scripted_lambda.url))
     assert result.function_error == "Unhandled" and result.error_type == "IdempotencyAlreadyInProgressError"
@@ -313,7 +326,9 @@ def test_without_a_key_in_progress_is_an_ordinary_function_error(scripted_lambda
     assert len(scripted_lambda.requests) == 2
 
 
-def test_with_a_key_other_function_errors_are_not_retried(scripted_lambda: ScriptedLambda) -> None:
+def test_with_a_key_other_function_errors_are_not_retried(
+    settings: SettingsFactory, scripted_lambda: ScriptedLambda
+) -> None:
     failure = Reply(
         body=json.dumps({"errorType": "ValueError", "errorMessage": "no"}).encode(),
         headers={"X-Amz-Function-Error": "Unhandled"},
@@ -330,7 +345,7 @@ def test_with_a_key_other_function_errors_are_not_retried(scripted_lambda: Scrip
     "cls", CLASSES + OTHER_CLASSES, ids=lambda cls: f"{cls.__module__}.{cls.__qualname__}"
 )
 def test_with_a_key_exactly_the_may_have_run_exceptions_are_sent_again(
-    cls: type[Exception], monkeypatch: pytest.MonkeyPatch, tally: Counter[str]
+    settings: SettingsFactory, cls: type[Exception], monkeypatch: pytest.MonkeyPatch, tally: Counter[str]
 ) -> None:
     sends = raise_from_transport(monkeypatch, cls)
     monkeypatch.setattr(sys.modules["lambda_invocation_core.invoke"], "backoff", lambda attempt: 0.0)

@@ -5,8 +5,6 @@ from __future__ import annotations
 import socket
 from typing import Any
 
-from scripted_lambda import ScriptedLambda
-
 import lambda_invocation_core as core
 from lambda_invocation_core.client import get_client
 from lambda_invocation_core.keepalive import (
@@ -15,6 +13,7 @@ from lambda_invocation_core.keepalive import (
     KEEPALIVE_INTERVAL,
     apply_keepalive,
 )
+from tests.support.scripted_lambda import ScriptedLambda
 
 
 def _pooled_sockets(client: Any) -> list[socket.socket]:

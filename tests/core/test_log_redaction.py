@@ -6,11 +6,10 @@ import logging
 import subprocess
 import sys
 
-from scripted_lambda import Reply, ScriptedLambda
-
 import lambda_invocation_core as core
 from lambda_invocation_core.log_redaction import DEBUG_FILTER, TRANSPORT_LOGGERS
 from tests.support.logs import CapturedLogs
+from tests.support.scripted_lambda import Reply, ScriptedLambda
 
 SECRET = "redaction-MARKER-51d2"
 

@@ -12,16 +12,11 @@ from pathlib import Path
 import boto3
 import botocore
 import pytest
-from scripted_lambda import ScriptedLambda
 
 import lambda_invocation_core as core
 from lambda_invocation_core.model_support import NEWER_INVOKE_MEMBERS
-
-
-def settings(url: str) -> core.ConnectionSettings:
-    return core.ConnectionSettings(
-        region="us-east-1", access_key="AKIDEXAMPLE", secret_key="x", endpoint_url=url
-    )
+from tests.support.connection_settings import SettingsFactory
+from tests.support.scripted_lambda import ScriptedLambda
 
 
 def model_without(tmp_path: Path, member: str) -> Path:
@@ -40,20 +35,25 @@ def model_without(tmp_path: Path, member: str) -> Path:
     return tmp_path
 
 
-def test_tenant_id_is_sent_when_the_model_has_it(scripted_lambda: ScriptedLambda) -> None:
-    core.invoke("f", {}, tenant_id="tenant-1", connection=settings(scripted_lambda.url))
+def test_tenant_id_is_sent_when_the_model_has_it(
+    make_settings: SettingsFactory, scripted_lambda: ScriptedLambda
+) -> None:
+    core.invoke("f", {}, tenant_id="tenant-1", connection=make_settings(scripted_lambda.url))
     assert scripted_lambda.requests[0].headers["x-amz-tenant-id"] == "tenant-1"
 
 
 def test_tenant_id_with_an_older_model_is_refused_before_sending(
-    scripted_lambda: ScriptedLambda, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    make_settings: SettingsFactory,
+    scripted_lambda: ScriptedLambda,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("AWS_DATA_PATH", str(model_without(tmp_path, "TenantId")))
-    client = core.get_client(settings(scripted_lambda.url))
+    client = core.get_client(make_settings(scripted_lambda.url))
     input_shape = client.meta.service_model.operation_model("Invoke").input_shape
     assert input_shape is not None and "TenantId" not in input_shape.members
     with pytest.raises(core.BotocoreTooOldError) as caught:
-        core.invoke("f", {}, tenant_id="tenant-1", connection=settings(scripted_lambda.url))
+        core.invoke("f", {}, tenant_id="tenant-1", connection=make_settings(scripted_lambda.url))
     error = caught.value
     assert isinstance(error, core.ValidationError)
     assert error.field == "tenant_id" and error.minimum_boto3 == "1.41.0"
@@ -63,7 +63,7 @@ def test_tenant_id_with_an_older_model_is_refused_before_sending(
     )
     assert scripted_lambda.requests == []
     # Without the newer field the same client still invokes.
-    core.invoke("f", {}, connection=settings(scripted_lambda.url))
+    core.invoke("f", {}, connection=make_settings(scripted_lambda.url))
     assert len(scripted_lambda.requests) == 1
 
 

@@ -52,7 +52,7 @@ def test_import_does_not_load_boto3_and_missing_botocore_is_explained() -> None:
 
 
 def test_the_installed_core_is_the_working_tree() -> None:
-    # The project is installed in editable mode (scripts/bootstrap.sh: pip install -e), so an
+    # The project is installed in editable mode (scripts/nox -s dev: uv pip install -e), so an
     # edit under core/ is what every test, example and the demo import, with no reinstall.
     completed = subprocess.run(
         [sys.executable, "-c", "import lambda_invocation_core as core; print(core.__file__)"],

@@ -7,9 +7,9 @@ from __future__ import annotations
 import socket
 
 import pytest
-from scripted_lambda import ScriptedLambda
 
 import lambda_invocation_core as core
+from tests.support.scripted_lambda import ScriptedLambda
 
 
 def _closed_port() -> int:

@@ -10,12 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from scripted_lambda import Reply, ScriptedLambda, aws_error
-from test_assume_role import assume_role_reply
-from test_credential_clients import profile_settings, role_profile
 
 import lambda_invocation_core as core
 from lambda_invocation_core.client import get_connection
+from tests.support.assume_role import assume_role_reply
+from tests.support.role_profile import profile_settings, role_profile
+from tests.support.scripted_lambda import Reply, ScriptedLambda, aws_error
 
 
 def settings(url: str, tmp_path: Path, profile_lines: str = "", **overrides: Any) -> core.ConnectionSettings:

@@ -9,12 +9,12 @@ from urllib.parse import parse_qs
 
 import boto3
 import pytest
-from scripted_lambda import Reply, ScriptedLambda
-from test_assume_role import BASE_KEY, assume_role_reply, signing_key
 
 import lambda_invocation_core as core
 from lambda_invocation_core.client import get_connection
 from lambda_invocation_core.settings import AssumeRole, WebIdentity
+from tests.support.assume_role import BASE_KEY, assume_role_reply, signing_key
+from tests.support.scripted_lambda import Reply, ScriptedLambda
 
 FIRST = "arn:aws:iam::111111111111:role/first"
 SECOND = "arn:aws:iam::222222222222:role/second"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import ssl
 import time
 from collections import Counter
@@ -14,21 +15,15 @@ import pytest
 
 import lambda_invocation_core as core
 from local_lambda.launcher import RunningEndpoint
+from tests.support.connection_settings import SettingsFactory
 from tests.support.fault_proxy import Relay
 from tests.support.functions import count_executions
 
 
-def connection(url: str, **overrides: Any) -> core.ConnectionSettings:
-    values: dict[str, Any] = {
-        "region": "us-east-1",
-        "access_key": "AKIDLOCAL",
-        "secret_key": "local-secret",
-        "endpoint_url": url,
-        "read_timeout": 30.0,
-        "connect_timeout": 2.0,
-    }
-    values.update(overrides)
-    return core.ConnectionSettings(**values)
+@pytest.fixture(scope="module")
+def connection(make_settings: SettingsFactory) -> SettingsFactory:
+    """make_settings with a 30 s read timeout (the fault endpoint is slow on purpose)."""
+    return functools.partial(make_settings, read_timeout=30.0)
 
 
 def executions_by_tag(path: Path) -> dict[str, int]:
@@ -40,7 +35,9 @@ def executions_by_tag(path: Path) -> dict[str, int]:
     return tags
 
 
-def test_throttling_storm(fault_endpoint: RunningEndpoint, tmp_path: Path, tally: Counter[str]) -> None:
+def test_throttling_storm(
+    connection: SettingsFactory, fault_endpoint: RunningEndpoint, tmp_path: Path, tally: Counter[str]
+) -> None:
     """Reserved concurrency 2, 16 concurrent callers: each call succeeds once or is refused clearly."""
     count_file = tmp_path / "storm.txt"
     settings = connection(fault_endpoint.url)
@@ -74,7 +71,9 @@ def test_throttling_storm(fault_endpoint: RunningEndpoint, tmp_path: Path, tally
     assert len(succeeded) >= 2  # the storm is survivable: retries got calls through
 
 
-def test_read_timeout_runs_once(fault_endpoint: RunningEndpoint, tmp_path: Path, tally: Counter[str]) -> None:
+def test_read_timeout_runs_once(
+    connection: SettingsFactory, fault_endpoint: RunningEndpoint, tmp_path: Path, tally: Counter[str]
+) -> None:
     count_file = tmp_path / "slow.txt"
     with pytest.raises(core.InvocationTimeoutError) as caught:
         core.invoke(
@@ -91,7 +90,7 @@ def test_read_timeout_runs_once(fault_endpoint: RunningEndpoint, tmp_path: Path,
 
 
 def test_connection_dropped_after_send_runs_once(
-    fault_endpoint: RunningEndpoint, tmp_path: Path, tally: Counter[str]
+    connection: SettingsFactory, fault_endpoint: RunningEndpoint, tmp_path: Path, tally: Counter[str]
 ) -> None:
     relay = Relay(urlparse(fault_endpoint.url).port or 0, tally, "drop")
     count_file = tmp_path / "dropped.txt"
@@ -112,7 +111,7 @@ def test_connection_dropped_after_send_runs_once(
     assert count_executions(count_file) == 1
 
 
-def test_endpoint_down_is_clear(tally: Counter[str]) -> None:
+def test_endpoint_down_is_clear(connection: SettingsFactory, tally: Counter[str]) -> None:
     import socket
 
     with socket.socket() as probe:
@@ -123,7 +122,7 @@ def test_endpoint_down_is_clear(tally: Counter[str]) -> None:
     tally["faults injected: endpoint down"] += 1
 
 
-def test_dns_failure_is_clear(tally: Counter[str]) -> None:
+def test_dns_failure_is_clear(connection: SettingsFactory, tally: Counter[str]) -> None:
     with pytest.raises(core.EndpointUnreachableError, match="was not sent"):
         core.invoke("echo", {}, connection=connection("https://lambda.does-not-exist.invalid"))
     tally["faults injected: DNS failure"] += 1
@@ -145,21 +144,27 @@ def tls_relay(
     relay.close()
 
 
-def test_untrusted_certificate_is_clear(tls_relay: tuple[str, str], tally: Counter[str]) -> None:
+def test_untrusted_certificate_is_clear(
+    connection: SettingsFactory, tls_relay: tuple[str, str], tally: Counter[str]
+) -> None:
     url, _ = tls_relay
     with pytest.raises(core.EndpointUnreachableError, match="TLS handshake"):
         core.invoke("echo", {}, connection=connection(url))
     tally["faults injected: untrusted TLS certificate"] += 1
 
 
-def test_ca_bundle_makes_the_same_endpoint_work(tls_relay: tuple[str, str], tally: Counter[str]) -> None:
+def test_ca_bundle_makes_the_same_endpoint_work(
+    connection: SettingsFactory, tls_relay: tuple[str, str], tally: Counter[str]
+) -> None:
     url, ca_path = tls_relay
     outcome = core.invoke("echo", {"via": "tls"}, connection=connection(url, verify=ca_path))
     tally["calls made"] += 1
     assert outcome.result_json["event"] == {"via": "tls"}
 
 
-def test_plain_http_to_a_tls_port_is_clear(tls_relay: tuple[str, str], tally: Counter[str]) -> None:
+def test_plain_http_to_a_tls_port_is_clear(
+    connection: SettingsFactory, tls_relay: tuple[str, str], tally: Counter[str]
+) -> None:
     url, _ = tls_relay
     with pytest.raises(core.LambdaInvocationError):
         core.invoke("echo", {}, connection=connection(url.replace("https://", "http://"), read_timeout=3.0))
@@ -168,7 +173,7 @@ def test_plain_http_to_a_tls_port_is_clear(tls_relay: tuple[str, str], tally: Co
 
 @pytest.mark.slow
 def test_invocation_longer_than_botocore_default_read_timeout(
-    fault_endpoint: RunningEndpoint, tmp_path: Path, tally: Counter[str]
+    connection: SettingsFactory, fault_endpoint: RunningEndpoint, tmp_path: Path, tally: Counter[str]
 ) -> None:
     """65 s: past botocore's 60 s default that makes plain boto3 send the invoke again."""
     count_file = tmp_path / "long.txt"
@@ -186,7 +191,7 @@ def test_invocation_longer_than_botocore_default_read_timeout(
 
 
 def test_plain_boto3_trap_and_the_core_running_once(
-    fault_endpoint: RunningEndpoint, tmp_path: Path, tally: Counter[str]
+    connection: SettingsFactory, fault_endpoint: RunningEndpoint, tmp_path: Path, tally: Counter[str]
 ) -> None:
     """The trap, scaled down: a function slower than the client's read timeout.
 

@@ -1,19 +1,17 @@
-"""The lowest-versions run: venvs with exactly the declared floors (scripts/floor_venvs.sh).
+"""The lowest-versions run: environments with exactly the declared floors (nox sessions
+floor-core and floor-ansible).
 
 Fixtures:
   floors       (session)  the declared floors, as scripts/floors.py reads them:
                           {"python": "3.9", "boto3": ..., "pulumi": ..., "ansible-core": ...}
-  floor_venvs  (session)  {"core": Path, "ansible": Path}: the venvs, created or reused here
-                          (scripts/test.sh creates them before pytest starts)
+  floor_venvs  (session)  {"core": Path, "ansible": Path}: the environments (the full run
+                          makes them before pytest starts)
 
 The local endpoint runs in the project venv (awslambdaric needs Python >= 3.11); the code
 under test runs in the floor venvs, as subprocesses. Nothing here skips: a missing
 interpreter or a failed install is an error.
 
-The Pulumi and Ansible floor tests reuse the helpers of tests/pulumi and tests/ansible,
-which import each other by module name (their folders are not packages): those folders go
-on sys.path here, as pytest and their conftest.py files put them there when they run
-(examples/pulumi too: the Pulumi tests' engine may live there).
+The Pulumi and Ansible floor tests reuse the helpers of tests/support.
 """
 
 from __future__ import annotations
@@ -26,10 +24,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.environments import floor_environments
+
 ROOT = Path(__file__).resolve().parents[2]
-for _folder in ("tests/pulumi", "examples/pulumi", "tests/ansible"):
-    if str(ROOT / _folder) not in sys.path:
-        sys.path.append(str(ROOT / _folder))
 
 
 @pytest.fixture(scope="session")
@@ -46,10 +43,7 @@ def floors() -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def floor_venvs() -> dict[str, Path]:
-    out = subprocess.run([str(ROOT / "scripts/floor_venvs.sh")], capture_output=True, text=True, timeout=900)
-    assert out.returncode == 0, out.stderr
-    venvs = dict(line.split("=", 1) for line in out.stdout.splitlines() if "=" in line)
-    return {name: Path(path) for name, path in venvs.items()}
+    return floor_environments()
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """The collection on its floors: a playbook under the oldest ansible-core that meta/runtime.yml
 claims (on its oldest controller Python) with the boto3 floor, the module run on the target by
-the core's floor venv (Python 3.9, the boto3 floor). Helpers: tests/ansible/playbook_support.py."""
+the core's floor venv (Python 3.9, the boto3 floor). Helpers: tests/support/playbook_support.py."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from playbook_support import AnsibleCore, PlaybookRunner
 
 from local_lambda.launcher import RunningEndpoint
+from tests.support.playbook_support import AnsibleCore, PlaybookRunner
 
 PLAYBOOKS = Path(__file__).parent / "playbooks"
 

@@ -7,9 +7,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from venv_scripts import INVOKE, run_script
-
 from local_lambda.launcher import RunningEndpoint
+from tests.support.venv_scripts import INVOKE, run_script
 
 
 def test_invoke_through_the_core(

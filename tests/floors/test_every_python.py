@@ -1,6 +1,6 @@
 """Every Python that pyproject's classifiers claim runs the product: the core invokes the local
 endpoint, and the Pulumi provider checks and creates, on each one with the newest releases
-(scripts/python_venvs.sh; the oldest Python runs on the version floors in the other tests
+(nox sessions python-3.X; the oldest Python runs on the version floors in the other tests
 here). A claimed Python missing from the machine fails the run: nothing skips."""
 
 from __future__ import annotations
@@ -12,9 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from venv_scripts import INVOKE, run_script
 
 from local_lambda.launcher import RunningEndpoint
+from tests.support.environments import python_environment
+from tests.support.venv_scripts import INVOKE, run_script
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -29,11 +30,15 @@ def _claimed() -> list[str]:
     return out.stdout.split()[1:]  # the oldest runs on the floors (test_core_on_floors.py)
 
 
+MAIN_PYTHON = "{}.{}".format(*sys.version_info[:2])  # the main run's: .venv
+
+
 @pytest.fixture(scope="session")
 def python_venvs() -> dict[str, Path]:
-    out = subprocess.run([str(ROOT / "scripts/python_venvs.sh")], capture_output=True, text=True, timeout=900)
-    assert out.returncode == 0, out.stderr
-    return {version: Path(path) for version, path in (line.split("=", 1) for line in out.stdout.split())}
+    return {
+        version: Path(sys.prefix) if version == MAIN_PYTHON else python_environment(version)
+        for version in _claimed()
+    }
 
 
 # The provider as the engine drives it: check fills the defaults, create invokes.

@@ -1,6 +1,6 @@
 """The Pulumi package on its floors: the provider that the floor pulumi serializes, run by the
 real provider host (`python -u -m pulumi.dynamic`) of the floor venv, driven over gRPC as the
-engine drives it. Helpers: tests/pulumi/test_pulumi_provider_host.py."""
+engine drives it. Helpers: tests/support/pulumi_provider_host.py."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from pulumi_test_engine import PROVIDER_KEY
-from test_pulumi_provider_host import Host, _configure, _dict, host_inputs, provider_host
 
 from local_lambda.launcher import RunningEndpoint
+from tests.support.example_test_engine import PROVIDER_KEY
 from tests.support.functions import count_executions
+from tests.support.pulumi_provider_host import Host, _configure, _dict, host_inputs, provider_host
 
 MARKER = "floor-pulumi-marker-31c9"
 

@@ -7,17 +7,18 @@ The body writes one line per run to a file; every test counts the lines.
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 import uuid
 from collections import Counter
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlparse
 
 import pytest
 
 import lambda_invocation_core as core
+from tests.support.connection_settings import SettingsFactory
 from tests.support.fault_proxy import Fault, Relay
 from tests.support.functions import count_executions
 from tests.support.powertools_endpoint import FUNCTION, PowertoolsEndpoint
@@ -31,19 +32,13 @@ UNCERTAIN_ERROR = {
 }
 
 
-def connection(url: str, **overrides: Any) -> core.ConnectionSettings:
-    values: dict[str, Any] = {
-        "region": "us-east-1",
-        "access_key": "AKIDLOCAL",
-        "secret_key": "local-secret",
-        "endpoint_url": url,
-        "read_timeout": 20.0,
-    }
-    values.update(overrides)
-    return core.ConnectionSettings(**values)
-
-
 HOLD_SECONDS = 8.0
+
+
+@pytest.fixture(scope="module")
+def connection(make_settings: SettingsFactory) -> SettingsFactory:
+    """make_settings with a 20 s read timeout."""
+    return functools.partial(make_settings, read_timeout=20.0)
 
 
 def relay(powertools_endpoint: PowertoolsEndpoint, tally: Counter[str], fault: Fault) -> Relay:
@@ -63,7 +58,11 @@ def new_key() -> str:
 
 @pytest.mark.parametrize("fault", FAULTS)
 def test_with_a_key_a_lost_answer_is_recovered_and_the_body_ran_once(
-    powertools_endpoint: PowertoolsEndpoint, tmp_path: Path, tally: Counter[str], fault: Fault
+    connection: SettingsFactory,
+    powertools_endpoint: PowertoolsEndpoint,
+    tmp_path: Path,
+    tally: Counter[str],
+    fault: Fault,
 ) -> None:
     count_file = tmp_path / "runs.txt"
     key = new_key()
@@ -89,7 +88,11 @@ def test_with_a_key_a_lost_answer_is_recovered_and_the_body_ran_once(
 
 @pytest.mark.parametrize("fault", FAULTS)
 def test_without_a_key_a_lost_answer_is_uncertain_and_not_sent_again(
-    powertools_endpoint: PowertoolsEndpoint, tmp_path: Path, tally: Counter[str], fault: Fault
+    connection: SettingsFactory,
+    powertools_endpoint: PowertoolsEndpoint,
+    tmp_path: Path,
+    tally: Counter[str],
+    fault: Fault,
 ) -> None:
     count_file = tmp_path / "runs.txt"
     proxy = relay(powertools_endpoint, tally, fault)
@@ -111,7 +114,7 @@ def test_without_a_key_a_lost_answer_is_uncertain_and_not_sent_again(
 
 
 def test_a_timeout_while_the_body_still_runs_waits_for_its_result(
-    powertools_endpoint: PowertoolsEndpoint, tmp_path: Path, tally: Counter[str]
+    connection: SettingsFactory, powertools_endpoint: PowertoolsEndpoint, tmp_path: Path, tally: Counter[str]
 ) -> None:
     """Read timeout 1 s, body 4 s: the repeats get IdempotencyAlreadyInProgressError until it ends."""
     count_file = tmp_path / "runs.txt"
@@ -132,7 +135,7 @@ def test_a_timeout_while_the_body_still_runs_waits_for_its_result(
 
 
 def test_a_repeat_while_the_first_runs_waits_and_returns_the_first_runs_result(
-    powertools_endpoint: PowertoolsEndpoint, tmp_path: Path, tally: Counter[str]
+    connection: SettingsFactory, powertools_endpoint: PowertoolsEndpoint, tmp_path: Path, tally: Counter[str]
 ) -> None:
     count_file = tmp_path / "runs.txt"
     key = new_key()
@@ -159,7 +162,7 @@ def test_a_repeat_while_the_first_runs_waits_and_returns_the_first_runs_result(
 
 
 def test_still_running_at_the_last_attempt_is_a_typed_error_then_the_same_key_gets_the_result(
-    powertools_endpoint: PowertoolsEndpoint, tmp_path: Path, tally: Counter[str]
+    connection: SettingsFactory, powertools_endpoint: PowertoolsEndpoint, tmp_path: Path, tally: Counter[str]
 ) -> None:
     count_file = tmp_path / "runs.txt"
     key = new_key()

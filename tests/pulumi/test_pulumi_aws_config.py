@@ -12,7 +12,6 @@ from typing import Any
 import dill  # type: ignore[import-untyped]
 import pytest
 from pulumi.dynamic import Config, ConfigureRequest
-from pulumi_test_settings import STACK_ACCESS_KEY, STACK_SECRET_KEY
 
 import lambda_invocation_core as core
 import pulumi_lambda_invocation
@@ -25,6 +24,7 @@ from pulumi_lambda_invocation.aws_config import (
 )
 from pulumi_lambda_invocation.core_args import connection_settings
 from pulumi_lambda_invocation.provider import LambdaInvocationProvider
+from tests.support.pulumi_test_settings import STACK_ACCESS_KEY, STACK_SECRET_KEY
 
 ROLE = "arn:aws:iam::210987654321:role/invoker"
 SECOND = "arn:aws:iam::222222222222:role/second"

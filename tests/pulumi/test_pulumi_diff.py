@@ -16,21 +16,24 @@ from typing import Any
 
 import pulumi
 import pytest
-import test_pulumi_provider_host as host_tests
 from pulumi.runtime import rpc
 from pulumi.runtime.proto import provider_pb2
-from pulumi_test_engine import PROVIDER_KEY, TestEngine
-from pulumi_test_settings import REGION
-from test_pulumi_provider_host import URN, Host, _configure, _dict, _struct, host_inputs, provider_host
 
 from local_lambda.launcher import RunningEndpoint
 from pulumi_lambda_invocation import LambdaInvocation, schema
+from tests.support.example_test_engine import PROVIDER_KEY, TestEngine
 from tests.support.functions import count_executions
+from tests.support.pulumi_provider_host import (
+    URN,
+    Host,
+    _configure,
+    _dict,
+    _struct,
+    host_inputs,
+    provider_host,
+)
+from tests.support.pulumi_test_settings import REGION
 from tests.support.recording_lambda import RecordingLambda, recording_lambda
-
-# The provider host's fixtures, shared with its own tests.
-host = host_tests.host
-serialized_provider = host_tests.serialized_provider
 
 DIFF_NONE = provider_pb2.DiffResponse.DIFF_NONE
 DIFF_SOME = provider_pb2.DiffResponse.DIFF_SOME

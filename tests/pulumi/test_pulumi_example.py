@@ -12,10 +12,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from pulumi_test_engine import TestEngine
-from pulumi_test_settings import REGION
 
 from local_lambda.launcher import RunningEndpoint, running_endpoint
+from tests.support.example_test_engine import TestEngine
+from tests.support.pulumi_test_settings import REGION
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "pulumi"
 FUNCTIONS = EXAMPLE.parent / "local_lambda.json"

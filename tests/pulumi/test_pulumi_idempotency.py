@@ -18,26 +18,15 @@ import pulumi
 import pytest
 from pulumi.runtime import rpc
 from pulumi.runtime.proto import provider_pb2
-from pulumi_test_engine import PROVIDER_KEY, TestEngine
-from pulumi_test_settings import REGION
-from test_pulumi_provider_host import (
-    URN,
-    Host,
-    _configure,
-    _dict,
-    _struct,
-    host,
-    host_inputs,
-    serialized_provider,
-)
 
 import lambda_invocation_core as core
 from pulumi_lambda_invocation import DERIVE_IDEMPOTENCY_KEY, LambdaInvocation, invoke
+from tests.support.example_test_engine import PROVIDER_KEY, TestEngine
 from tests.support.fault_proxy import Relay
 from tests.support.functions import count_executions
 from tests.support.powertools_endpoint import FUNCTION, PowertoolsEndpoint
-
-__all__ = ["host", "serialized_provider"]  # fixtures, imported for pytest
+from tests.support.pulumi_provider_host import URN, Host, _configure, _dict, _struct, host_inputs
+from tests.support.pulumi_test_settings import REGION
 
 SECRET = "s3cr3t-PULUMI-IDEM-5a1b"
 

@@ -14,14 +14,14 @@ from typing import Any
 import pulumi
 import pytest
 from pulumi.runtime.mocks import MockMonitor
-from pulumi_test_engine import TestEngine
-from pulumi_test_settings import REGION
-from test_pulumi_sdk_mocks import PlainMocks, run_with_sdk_mocks, secret_flags
 
 import lambda_invocation_core as core
 from local_lambda.launcher import RunningEndpoint
 from pulumi_lambda_invocation import INVOKE_TOKEN, LambdaInvocation, invoke
+from tests.support.example_test_engine import TestEngine
 from tests.support.functions import count_executions
+from tests.support.pulumi_sdk_mocks import PlainMocks, run_with_sdk_mocks, secret_flags
+from tests.support.pulumi_test_settings import REGION
 from tests.support.recording_lambda import RecordingLambda, recording_lambda
 
 ANSWER = {"password": "mocked-answer-3f1a"}

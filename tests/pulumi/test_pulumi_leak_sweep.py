@@ -8,12 +8,12 @@ from collections import Counter
 
 import pulumi
 import pytest
-from pulumi_test_engine import TestEngine
-from pulumi_test_settings import PLANTED, REGION
 
 from local_lambda.launcher import RunningEndpoint
 from pulumi_lambda_invocation import LambdaInvocation, invoke
+from tests.support.example_test_engine import TestEngine
 from tests.support.logs import CapturedLogs
+from tests.support.pulumi_test_settings import PLANTED, REGION
 
 MARKER = "PULUMI-LEAK-MARKER-2b7d"
 

@@ -10,160 +10,41 @@ that a real ``LambdaInvocation`` serialized.
 from __future__ import annotations
 
 import base64
-import filecmp
 import json
-import os
-import subprocess
-import sys
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 import dill  # type: ignore[import-untyped]
 import grpc
 import pytest
-from google.protobuf import json_format, struct_pb2
 from pulumi.runtime import rpc
-from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
-from pulumi_test_engine import PROVIDER_KEY, TestEngine
-from pulumi_test_settings import PLANTED, REGION, STACK_ACCESS_KEY, STACK_SECRET_KEY, STACK_SESSION_TOKEN
+from pulumi.runtime.proto import provider_pb2
 
 import pulumi_lambda_invocation
 from local_lambda.launcher import RunningEndpoint
-from pulumi_lambda_invocation import LambdaInvocation
+from tests.support.example_test_engine import PROVIDER_KEY
 from tests.support.functions import count_executions
+from tests.support.pulumi_provider_host import (
+    URN,
+    Host,
+    _configure,
+    _dict,
+    _struct,
+    host_inputs,
+)
+from tests.support.pulumi_test_settings import (
+    PLANTED,
+    REGION,
+    STACK_ACCESS_KEY,
+    STACK_SECRET_KEY,
+    STACK_SESSION_TOKEN,
+)
 from tests.support.recording_lambda import RecordingLambda, recording_lambda
 
-URN = "urn:pulumi:test::lambda-invocation::pulumi-python:dynamic/lambda_invocation:LambdaInvocation::inv"
 SECRET_MARKER = "host-payload-marker-77e1"
-REPO = Path(__file__).resolve().parents[2]
-
-
-def _struct(values: dict[str, Any]) -> struct_pb2.Struct:
-    struct = struct_pb2.Struct()
-    struct.update(values)
-    return struct
-
-
-def _dict(struct: struct_pb2.Struct) -> dict[str, Any]:
-    return json_format.MessageToDict(struct)
-
-
-class Host:
-    """A running provider host and everything it answered (for the leak checks)."""
-
-    def __init__(self, stub: provider_pb2_grpc.ResourceProviderStub) -> None:
-        self.stub = stub
-        self.answers: list[bytes] = []
-
-    def call(self, method: str, request: Any) -> Any:
-        try:
-            response = getattr(self.stub, method)(request, timeout=60)
-        except grpc.RpcError as exc:
-            self.answers.append(str(exc.details()).encode())
-            raise
-        self.answers.append(response.SerializeToString())
-        return response
-
-    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> Any:
-        return self.call("Check", provider_pb2.CheckRequest(urn=URN, olds=_struct(olds), news=_struct(news)))
-
-    def create(self, props: dict[str, Any]) -> Any:
-        return self.call("Create", provider_pb2.CreateRequest(urn=URN, properties=_struct(props)))
-
-    def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> Any:
-        request = provider_pb2.DiffRequest(id=id_, urn=URN, olds=_struct(olds), news=_struct(news))
-        return self.call("Diff", request)
-
-
-@pytest.fixture(scope="module")
-def serialized_provider() -> str:
-    """The __provider a real LambdaInvocation sends to the engine (from a preview)."""
-
-    def program() -> None:
-        LambdaInvocation("inv", function_name="echo", payload={"k": "v"})
-
-    run = TestEngine({"aws:region": REGION}).preview(program)
-    inputs = rpc.deserialize_properties(run.requests["inv"].object)
-    assert rpc.is_rpc_secret(inputs[PROVIDER_KEY])
-    value = rpc.unwrap_rpc_secret(inputs[PROVIDER_KEY])
-    assert isinstance(value, str)
-    return value
-
-
-@pytest.fixture
-def host(tmp_path: Path, aws_environment: None) -> Iterator[Host]:
-    installed = _installed_package_dir(tmp_path)
-    stale = [
-        source.name
-        for source in (REPO / "pulumi_lambda_invocation").glob("*.py")
-        if not filecmp.cmp(source, installed / source.name, shallow=False)
-    ]
-    if stale:
-        pytest.fail(f"the installed package differs from the source {stale}: run scripts/bootstrap.sh")
-
-    def no_planted_secret(stderr: bytes) -> None:
-        for planted in PLANTED:
-            assert planted.encode() not in stderr
-
-    # tmp_path: a neutral directory, the provider comes from site-packages
-    with provider_host(sys.executable, tmp_path, dict(os.environ), no_planted_secret) as running:
-        yield running
-
-
-@contextmanager
-def provider_host(
-    python: str, cwd: Path, env: dict[str, str], check_stderr: Callable[[bytes], None] = lambda _: None
-) -> Iterator[Host]:
-    """Pulumi's provider host of ``python`` (``python -u -m pulumi.dynamic``), run in ``cwd``
-    and connected to; once it is stopped, ``check_stderr`` reads what it wrote to stderr."""
-    process = subprocess.Popen(
-        [python, "-u", "-m", "pulumi.dynamic"],
-        cwd=cwd,
-        env={**env, "PULUMI_PROJECT": "lambda-invocation"},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        assert process.stdout is not None
-        port = int(process.stdout.readline().decode().strip())
-        channel = grpc.insecure_channel(f"127.0.0.1:{port}")
-        grpc.channel_ready_future(channel).result(timeout=20)
-        yield Host(provider_pb2_grpc.ResourceProviderStub(channel))
-        channel.close()
-    finally:
-        process.terminate()
-        _, stderr = process.communicate(timeout=20)
-        check_stderr(stderr)
-
-
-def _installed_package_dir(neutral: Path) -> Path:
-    """Where the provider host will import the package from (tests import the source tree)."""
-    code = "import os, pulumi_lambda_invocation as p; print(os.path.dirname(p.__file__))"
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=neutral,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return Path(out.stdout.strip())
-
-
-def _configure(host: Host, region: str = REGION, **config: Any) -> None:
-    """Configure as the engine does: the stack's whole configuration, namespaces kept
-    (``aws:assumeRoles`` ...), secret values wrapped as secrets."""
-    args = {"aws:region": region, **config}
-    variables = {key: value if isinstance(value, str) else json.dumps(value) for key, value in args.items()}
-    response = host.call(
-        "Configure",
-        provider_pb2.ConfigureRequest(args=_struct(args), variables=variables, acceptSecrets=True),
-    )
-    assert response.acceptSecrets is False  # so the engine strips secrets before calling
 
 
 def test_lifecycle_through_the_provider_host(
@@ -225,12 +106,6 @@ def test_lifecycle_through_the_provider_host(
     assert count_executions(count_file) == 3
 
     _assert_no_leak(host, serialized_provider)
-
-
-def host_inputs(host: Host, olds: dict[str, Any], news: dict[str, Any]) -> dict[str, Any]:
-    checked = host.check(olds, news)
-    assert list(checked.failures) == []
-    return _dict(checked.inputs)
 
 
 def test_check_failures_name_the_field_and_never_the_value(host: Host, serialized_provider: str) -> None:

@@ -15,14 +15,14 @@ from typing import Any
 
 import pulumi
 import pytest
-from pulumi_test_engine import PROVIDER_KEY, CheckFailedError, TestEngine
-from pulumi_test_settings import PLANTED, REGION
 
 import lambda_invocation_core
 import pulumi_lambda_invocation as pli
 from local_lambda.launcher import RunningEndpoint
 from pulumi_lambda_invocation import LambdaInvocation, LambdaInvocationArgs
+from tests.support.example_test_engine import PROVIDER_KEY, CheckFailedError, TestEngine
 from tests.support.functions import count_executions
+from tests.support.pulumi_test_settings import PLANTED, REGION
 
 SECRET_MARKER = "payload-secret-marker-4f9a"
 

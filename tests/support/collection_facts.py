@@ -13,7 +13,8 @@ from typing import Any
 import tomllib
 from packaging.requirements import Requirement
 from packaging.version import Version
-from playbook_support import ROOT, AnsibleCore
+
+from tests.support.playbook_support import ROOT, AnsibleCore
 
 COLLECTION = ROOT / "ansible_collections" / "ephemeral" / "aws"
 CURRENT = AnsibleCore("current", ROOT / ".venv")

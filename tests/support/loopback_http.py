@@ -1,7 +1,7 @@
 """A threaded HTTP server on a free loopback port, and a quiet HTTP/1.1 handler to serve with.
 
 The base of the test suite's stand-in endpoints (tests/support/recording_lambda.py,
-tests/core/scripted_lambda.py): real sockets, one daemon thread serving, one thread per
+tests/support/scripted_lambda.py): real sockets, one daemon thread serving, one thread per
 connection. Runs on the floors' Python too (tests/floors run tests/core with it).
 """
 

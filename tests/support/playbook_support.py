@@ -3,7 +3,7 @@
 Each playbook runs with the collection from this working tree (ANSIBLE_COLLECTIONS_PATH is
 the repository root, sys.path scanning off), against the local Lambda endpoint of
 tests/conftest.py, under every ansible-core release of scripts/ansible_cores.txt (each in the
-venv scripts/ansible_core_venv.sh makes for it).
+environment nox makes for it: tests/support/environments.py).
 """
 
 from __future__ import annotations
@@ -26,9 +26,9 @@ CORE_DEPTHS = dict(
     if line.strip() and not line.lstrip().startswith("#")
 )
 ANSIBLE_CORES = list(CORE_DEPTHS)
-HERE = Path(__file__).resolve().parent
-PLAYBOOKS = HERE / "playbooks"
-FAKE_SYSLOG = HERE / "fake_syslog"
+ANSIBLE_TESTS = ROOT / "tests" / "ansible"
+PLAYBOOKS = ANSIBLE_TESTS / "playbooks"
+FAKE_SYSLOG = ANSIBLE_TESTS / "fake_syslog"
 TARGET_PYTHON = ROOT / ".venv" / "bin" / "python"  # has boto3; runs the module on "localhost"
 # Where the action plugin runs the module's code (see plugins/action/lambda_invocation.py):
 # in the controller's process (local connection, the controller's own Python), or as a
