@@ -4,7 +4,7 @@
 # Pulumi package. Results are secret: each path shows that it got them without printing them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/bootstrap.sh
+[ -x .venv/bin/python ] || { echo "demo.sh: no .venv: run it as scripts/nox -s demo" >&2; exit 1; }
 
 workdir=$(mktemp -d)
 cleanup() {
@@ -17,8 +17,10 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# The EXIT trap stops the endpoint; --exit-with-pid stops it too when no trap runs (this
+# script killed with SIGKILL). $$ is this script even inside the $(...) subshell.
 url=$(.venv/bin/python -m local_lambda --config examples/local_lambda.json --background \
-    --pid-file "$workdir/endpoint.pid" --log-file "$workdir/endpoint.log")
+    --pid-file "$workdir/endpoint.pid" --log-file "$workdir/endpoint.log" --exit-with-pid $$)
 export LAMBDA_ENDPOINT_URL=$url
 echo "== local Lambda endpoint at $url (sample function: examples/sample_function)"
 

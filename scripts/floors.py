@@ -7,7 +7,7 @@
     ansible-core: requires_ansible in the collection's meta/runtime.yml (">=2.17.0" -> 2.17.0);
                   the `ansible` extra repeats it, and this script fails when they differ
 
-scripts/floor_venvs.sh and scripts/ansible_oldest_venv.sh build venvs with exactly these
+noxfile.py (sessions floor-core, floor-ansible) builds environments with exactly these
 versions; tests/floors checks that the venvs carry them. Needs Python >= 3.11 (tomllib) with
 `packaging` (the project venv has both).
 

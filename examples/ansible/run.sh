@@ -9,7 +9,7 @@
 #                        yours to delete). Default: a new temporary folder, removed with the
 #                        password when this script ends, on success, failure, Ctrl-C or SIGTERM
 #   ANSIBLE_PLAYBOOK     ansible-playbook to use (default: .venv/bin/ansible-playbook; run
-#                        scripts/bootstrap.sh first)
+#                        scripts/nox -s dev first)
 # For a loopback endpoint, placeholder AWS credentials are set when none are (it does not
 # check signatures); for AWS itself, configure credentials and AWS_REGION as usual.
 set -euo pipefail
@@ -18,7 +18,7 @@ ROOT=$(cd "$HERE/../.." && pwd)
 : "${LAMBDA_ENDPOINT_URL:?set LAMBDA_ENDPOINT_URL to the Lambda endpoint, e.g. http://127.0.0.1:9000}"
 export LAMBDA_ENDPOINT_URL
 ANSIBLE_PLAYBOOK=${ANSIBLE_PLAYBOOK:-$ROOT/.venv/bin/ansible-playbook}
-[ -x "$ANSIBLE_PLAYBOOK" ] || { echo "run.sh: $ANSIBLE_PLAYBOOK not found; run scripts/bootstrap.sh first" >&2; exit 1; }
+[ -x "$ANSIBLE_PLAYBOOK" ] || { echo "run.sh: $ANSIBLE_PLAYBOOK not found; run scripts/nox -s dev first" >&2; exit 1; }
 ANSIBLE_PLAYBOOK="$(cd "$(dirname "$ANSIBLE_PLAYBOOK")" && pwd)/$(basename "$ANSIBLE_PLAYBOOK")"
 
 case "$LAMBDA_ENDPOINT_URL" in

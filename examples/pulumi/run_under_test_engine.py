@@ -2,7 +2,7 @@
 
     LAMBDA_ENDPOINT_URL=http://127.0.0.1:PORT .venv/bin/python examples/pulumi/run_under_test_engine.py
 
-(.venv from scripts/bootstrap.sh: a Python without pulumi and dill fails with "No module named ...")
+(.venv from `scripts/nox -s dev`: a Python without pulumi and dill fails with "No module named ...")
 
 No Pulumi CLI can be installed here, so the program runs under the repository's
 engine-like test engine (pulumi_test_engine.py, next to this file): the real Pulumi SDK and
