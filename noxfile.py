@@ -295,12 +295,13 @@ def lint(session: nox.Session) -> None:
 
 
 # The inner loop's tests: the core, the local endpoint, Pulumi's SDK and provider host, and
-# the collection's units in the controller's process; the slow ones, the floors, the other
+# the collection's units (ansible-test units); the slow ones, the floors, the other
 # Pythons and ansible-core releases, the playbook suite and ansible-test are the full run's.
 QUICK_TESTS = ["tests/core", "tests/local_lambda", "tests/pulumi", "tests/integration", "tests/faults"]
 QUICK_LEAVES_OUT = (
     "tests marked slow, tests/floors (version floors, other Pythons), tests/ansible (the playbook "
-    "suite on every ansible-core), tests/pulumi_engine (the Pulumi CLI), ansible-lint, ansible-test"
+    "suite on every ansible-core), tests/pulumi_engine (the Pulumi CLI), ansible-lint, ansible-test "
+    "sanity and integration, units on the listed ansible-core releases"
 )
 
 
@@ -312,10 +313,19 @@ def quick(session: nox.Session) -> None:
     session.run(
         _bin(DEV, "python"), "-m", "pytest", "-n", "2", "-q", "-m", "not slow", *QUICK_TESTS, *session.posargs
     )
+    # The collection's unit tests, with .venv's ansible-core.
+    _ansible_test(session, DEV, "units", "--python", MAIN_PYTHON)
     session.log(f"quick: left out: {QUICK_LEAVES_OUT}; the full run (scripts/nox) runs them")
 
 
-@nox.session(venv_backend="none", requires=ENVIRONMENTS)
+@nox.session(name="pulumi-cli", venv_backend="none")
+def pulumi_cli(session: nox.Session) -> None:
+    """The Pulumi CLI, built from source once into a cache folder keyed by its version
+    (tools/pulumi_cli): tests/pulumi_engine run under it."""
+    session.run("python3", "tools/pulumi_cli/build.py", external=True)
+
+
+@nox.session(venv_backend="none", requires=[*ENVIRONMENTS, "pulumi-cli"])
 def tests(session: nox.Session) -> None:
     """Every pytest test (pytest-xdist, PYTEST_WORKERS workers, 2 by default)."""
     _in(session, DEV)
@@ -388,6 +398,7 @@ def benchmarks(session: nox.Session) -> None:
 
 nox.options.sessions = [
     *ENVIRONMENTS,
+    "pulumi-cli",
     "lint",
     "tests",
     "ansible-lint",
