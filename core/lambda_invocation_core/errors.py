@@ -114,6 +114,21 @@ class ThrottledError(RetriesExhaustedError):
     """
 
 
+class DurableExecutionAlreadyStartedError(AwsError):
+    """Lambda answered DurableExecutionAlreadyStartedException (HTTP 409).
+
+    A durable execution with the request's ``durable_execution_name`` was already started
+    for the function, by an earlier request: this request started nothing. Its own class so
+    that a caller (and a later "send again with the same name" policy) can tell it apart
+    from every other refusal. Names the field, never the name itself.
+    """
+
+    field = "durable_execution_name"
+
+    def __init__(self, http_status: int | None, request_id: str | None, hint: str) -> None:
+        super().__init__("DurableExecutionAlreadyStartedException", http_status, request_id, hint)
+
+
 class AccountNotAllowedError(LambdaInvocationError):
     """The target account is refused by allowed_account_ids or forbidden_account_ids.
 

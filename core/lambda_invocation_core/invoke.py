@@ -58,6 +58,7 @@ def invoke(
     tenant_id: object = None,
     idempotency_key: object = None,
     idempotency_key_field: object = None,
+    durable_execution_name: object = None,
     fail_on_function_error: bool = False,
     dry_run: bool = False,
     connection: ConnectionSettings | None = None,
@@ -77,6 +78,12 @@ def invoke(
     IdempotencyAlreadyInProgressError is sent again under the same backoff and attempt limit
     as a throttle. IdempotencyInProgressError when the earlier attempt was still running at
     the last attempt. Without a key nothing that may have run is ever sent again.
+
+    ``durable_execution_name`` (for a durable function; checked against the installed
+    botocore's Lambda model, BotocoreTooOldError when it lacks the member) is sent as the
+    X-Amz-Durable-Execution-Name header; the result's ``durable_execution_arn`` is the
+    execution's ARN. DurableExecutionAlreadyStartedError when an execution with that name was
+    already started by an earlier request.
     """
     request = build_request(
         function_name,
@@ -87,6 +94,7 @@ def invoke(
         tenant_id=tenant_id,
         idempotency_key=idempotency_key,
         idempotency_key_field=idempotency_key_field,
+        durable_execution_name=durable_execution_name,
     )
     return send(
         request,

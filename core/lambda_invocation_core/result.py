@@ -23,6 +23,9 @@ class InvocationResult:
     function_error: str | None
     log_result: str | None = field(repr=False)
     status_code: int
+    # The durable execution's ARN (X-Amz-Durable-Execution-Arn); None for a function that is
+    # not durable. Not among as_dict()'s outputs yet: the adapters add it with their option.
+    durable_execution_arn: str | None = None
 
     @property
     def log_text(self) -> str | None:
@@ -91,6 +94,7 @@ def result_from_response(response: Any, function_name: str, fail_on_function_err
         function_error=response.get("FunctionError") or None,
         log_result=response.get("LogResult") or None,
         status_code=int(response.get("StatusCode", 0)),
+        durable_execution_arn=response.get("DurableExecutionArn") or None,
     )
     return raise_if_failed(result, function_name, fail_on_function_error, request_id_of(response))
 

@@ -72,6 +72,9 @@ def _report_inputs_tried(tally: Counter[str]) -> Iterator[None]:
     client_context=context_like,
     log_type=log_type_like,
     tenant_id=st.one_of(st.none(), st.none(), st.text(max_size=300)),
+    durable_execution_name=st.one_of(
+        st.none(), st.text(max_size=80), st.from_regex(r"[a-zA-Z0-9_-]{1,64}", fullmatch=True), st.integers()
+    ),
 )
 def test_validation_never_raises_anything_else(**inputs: Any) -> None:
     TRIED["inputs"] += 1

@@ -68,5 +68,5 @@ def test_tenant_id_with_an_older_model_is_refused_before_sending(
 
 
 def test_every_newer_member_is_one_the_request_can_carry() -> None:
-    request = core.build_request("f", {}, tenant_id="t")
+    request = core.build_request("f", {}, tenant_id="t", durable_execution_name="run-1")
     assert set(NEWER_INVOKE_MEMBERS) <= set(request.to_boto3_kwargs())

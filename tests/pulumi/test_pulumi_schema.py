@@ -112,7 +112,9 @@ def test_the_resource_constructor_agrees_with_the_declaration() -> None:
 def test_invoke_agrees_with_the_declaration() -> None:
     ephemeral = tuple(spec for spec in schema.INPUTS if spec.name in schema.EPHEMERAL_INPUT_NAMES)
     assert [spec.group for spec in ephemeral if spec.group is Group.LIFECYCLE] == []
-    assert disagreements(ephemeral, signature_parameters(pli.invoke, skip=("opts",))) == []
+    # during_preview and opts steer the call; they are no inputs of the request.
+    skip = ("during_preview", "opts")
+    assert disagreements(ephemeral, signature_parameters(pli.invoke, skip=skip)) == []
     # The required inputs are positional, the others keyword-only.
     kinds = {name: p.kind for name, p in inspect.signature(pli.invoke).parameters.items()}
     for spec in ephemeral:
@@ -138,9 +140,14 @@ def test_the_comparison_catches_each_kind_of_drift() -> None:
     assert "names or order" in disagreements(schema.INPUTS, swapped)[0]
 
 
+# Core request parameters the Pulumi package does not offer yet: each fails the test below
+# until it is offered or listed here.
+NOT_OFFERED_YET = {"durable_execution_name"}
+
+
 def test_the_declaration_feeds_the_core() -> None:
     build = inspect.signature(core.build_request).parameters
-    assert set(schema.names(Group.REQUEST)) == set(build)
+    assert set(schema.names(Group.REQUEST)) == set(build) - NOT_OFFERED_YET
     settings = {field.name for field in dataclasses.fields(core.ConnectionSettings)}
     assert set(schema.names(Group.CONNECTION)) <= settings
     send = inspect.signature(core.send).parameters

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import ValidationError
+from .model_support import member_rule
 
 MAX_PAYLOAD_BYTES = 6_291_456
 MAX_CLIENT_CONTEXT_CHARS = 3_583
@@ -72,6 +73,7 @@ class InvocationRequest:
     log_type: str = "None"
     tenant_id: str | None = None
     idempotency_key_field: str | None = None
+    durable_execution_name: str | None = None
 
     @property
     def effective_qualifier(self) -> str:
@@ -91,6 +93,9 @@ class InvocationRequest:
             kwargs["ClientContext"] = self.client_context
         if self.tenant_id is not None:
             kwargs["TenantId"] = self.tenant_id
+        if self.durable_execution_name is not None:
+            # botocore sends it as the X-Amz-Durable-Execution-Name header (from the model).
+            kwargs["DurableExecutionName"] = self.durable_execution_name
         return kwargs
 
 
@@ -299,6 +304,36 @@ def validate_tenant_id(tenant_id: object) -> str | None:
     return tenant_id
 
 
+def validate_durable_execution_name(name: object) -> str | None:
+    """The durable execution name, checked against the installed botocore's Lambda model.
+
+    The lengths and pattern are read from the model (shape InvocationRequest, member
+    DurableExecutionName; 1-64 of [a-zA-Z0-9-_] in botocore 1.44), so a newer model's rule
+    applies without a change here. BotocoreTooOldError when the model lacks the member. The
+    name is never repeated in a message: callers may derive it from secret inputs.
+
+    Unlike tenant_id, an empty string is refused (the model's minimum length), not taken as
+    "no name": a name that came out empty would silently start a new execution every time.
+    """
+    if name is None:
+        return None
+    if not isinstance(name, str):
+        raise ValidationError("durable_execution_name", f"must be a string, not {type(name).__name__}")
+    rule = member_rule("DurableExecutionName")
+    low = rule.min_length or 1
+    high = rule.max_length
+    if len(name) < low or (high is not None and len(name) > high):
+        bounds = f"{low} to {high}" if high is not None else f"at least {low}"
+        raise ValidationError("durable_execution_name", f"must be {bounds} characters (got {len(name)})")
+    pattern = rule.compiled
+    if pattern is not None and not pattern.fullmatch(name):
+        raise ValidationError(
+            "durable_execution_name",
+            f"must match the Lambda model's pattern {rule.pattern} as a whole",
+        )
+    return name
+
+
 def validate_idempotency_key(key: object) -> str | None:
     """The key, 1-256 printable characters; never repeated in a message."""
     if key is None:
@@ -384,11 +419,14 @@ def build_request(
     tenant_id: object = None,
     idempotency_key: object = None,
     idempotency_key_field: object = None,
+    durable_execution_name: object = None,
 ) -> InvocationRequest:
     """Validate every input and return the request to send; raises ValidationError.
 
     With ``idempotency_key``, the payload must be a JSON object and the key is added at its
     top-level field ``idempotency_key_field`` (default ``idempotency_key``).
+    ``durable_execution_name`` is checked against the installed botocore's Lambda model
+    (BotocoreTooOldError, a ValidationError, when that model lacks it).
     """
     name = validate_function_name(function_name)
     checked_qualifier = validate_qualifier(qualifier, name)
@@ -405,6 +443,7 @@ def build_request(
         log_type=normalize_log_type(log_type),
         tenant_id=validate_tenant_id(tenant_id),
         idempotency_key_field=None if key is None else key_field,
+        durable_execution_name=validate_durable_execution_name(durable_execution_name),
     )
 
 
