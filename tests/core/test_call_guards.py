@@ -168,6 +168,6 @@ def test_payload_is_not_changed_by_a_refused_or_failed_call(
 
 def test_build_request_does_not_change_the_payload() -> None:
     payload = nested_payload()
-    request = core.build_request("f", payload, idempotency_key="k", durable_execution_name="run-1")
+    request = core.build_request("f", payload, idempotency_key="k")
     _unchanged(nested_payload(), payload)
     assert json.loads(request.payload) == {"idempotency_key": "k", **nested_payload()}
