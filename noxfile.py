@@ -384,7 +384,7 @@ def integration(session: nox.Session) -> None:
     _ansible_test(session, DEV, "integration", "--python", MAIN_PYTHON)
 
 
-@nox.session(venv_backend="none", requires=["dev"])
+@nox.session(venv_backend="none", requires=["dev", "pulumi-cli"])
 def demo(session: nox.Session) -> None:
     """The main job: the local Lambda endpoint with the sample function, invoked through the
     core, a Pulumi program and an Ansible playbook (results used, never printed)."""

@@ -72,13 +72,24 @@ def payload_text(value: Any) -> Any:
     """
     if value is None or isinstance(value, str):
         return value
-    return core.encode_payload(value).decode("utf-8")
+    return core.encode_payload(_as_json_data(value)).decode("utf-8")
 
 
 def client_context_text(value: Any) -> Any:
     """The base64 ClientContext for a mapping (see :func:`payload_text` for why here)."""
     if isinstance(value, Mapping):
-        return core.encode_client_context(value)
+        return core.encode_client_context(_as_json_data(value))
+    return value
+
+
+def _as_json_data(value: Any) -> Any:
+    """``value`` with every mapping a dict: ``json`` serializes dicts only, and a mapping that
+    is not one (an ``invoke()`` result, which must not be a dict: see ``InvokeResult``) may
+    sit in a payload. Lists, tuples and the rest are left to the core's checks."""
+    if isinstance(value, Mapping):
+        return {key: _as_json_data(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_as_json_data(item) for item in value]
     return value
 
 

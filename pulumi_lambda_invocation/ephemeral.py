@@ -20,9 +20,9 @@ import asyncio
 import functools
 import inspect
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, cast
 
 import pulumi
 from pulumi.runtime.mocks import MockMonitor
@@ -41,50 +41,109 @@ INVOKE_TOKEN = "lambda-invocation:index:invoke"
 ``call`` returns is the result (``result``, ``status_code``, ...)."""
 
 
-class InvokeResult(dict[str, Any]):
-    """The outcome of :func:`invoke`: a mapping of the five outputs with attribute access.
+OUTPUT_NAMES = ("result", "executed_version", "function_error", "log_result", "status_code")
+"""The keys of an :class:`InvokeResult`, always all present."""
 
-    A mapping so that it can be exported or passed to a resource as it is; attributes so that
-    ``invoke(...).result`` works on the Output (``Output`` lifts attribute access).
+
+@pulumi.output_type
+class InvokeResult(Mapping[str, Any]):
+    """The outcome of :func:`invoke`: a read-only mapping of the five outputs with attribute
+    access, like the result classes of pulumi-aws's functions.
+
+    A mapping so that it can be exported or passed to a resource as it is (the SDK
+    serializes any mapping); attributes so that ``invoke(...).result`` works on the Output
+    (``Output`` lifts attribute access) and ``r.result`` inside ``apply``.
+
+    Not a ``dict``: ``Output.all``, ``Output.from_input`` and ``Output.secret`` rebuild every
+    dict they meet as a plain dict, which would drop the attributes; any other mapping passes
+    through them as it is, as pulumi-aws's result classes do. ``dict(value)`` gives a dict.
+    An output type (``@pulumi.output_type``, the getters): ``pulumi.export`` turns a mapping
+    that is no dict into a list of its keys, an output type into its getters' values (those
+    that are not None), as for pulumi-aws's results.
+
+    A key the answer lacks reads as None (by attribute and by key), as the attributes of a
+    pulumi-aws result built from a mock's ``{}`` do: under ``set_mocks``, a mocks ``call``
+    that answers ``{}`` gives a result of Nones, not a ``KeyError``. A real invocation always
+    has ``result`` and ``status_code``. Keys other than the five are left out.
     """
+
+    __slots__ = ("_values",)
+
+    def __init__(self, values: Mapping[str, Any] | None = None) -> None:
+        given = values or {}
+        self._values: dict[str, Any] = {name: given.get(name) for name in OUTPUT_NAMES}
 
     @classmethod
     def from_core(cls, result: core.InvocationResult) -> InvokeResult:
         return cls(result.as_dict())
 
+    def __getitem__(self, name: str) -> Any:
+        return self._values[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Mapping):
+            return dict(self._values) == dict(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # a mapping, compared by value
+
+    # The annotations are what a real invocation gives (pulumi-aws's result classes are
+    # annotated the same way); only a mock's answer can leave a value None.
     @property
+    @pulumi.getter
     def result(self) -> str:
         """The response payload as text."""
-        return str(self["result"])
+        value: str = self._values["result"]
+        return value
 
     @property
+    @pulumi.getter
     def executed_version(self) -> str | None:
-        return self.get("executed_version")
+        value: str | None = self._values["executed_version"]
+        return value
 
     @property
+    @pulumi.getter
     def function_error(self) -> str | None:
-        return self.get("function_error")
+        value: str | None = self._values["function_error"]
+        return value
 
     @property
+    @pulumi.getter
     def log_result(self) -> str | None:
         """Base64 tail of the execution log (``log_type="Tail"``), else None."""
-        return self.get("log_result")
+        value: str | None = self._values["log_result"]
+        return value
 
     @property
+    @pulumi.getter
     def status_code(self) -> int:
-        return int(self["status_code"])
+        value = self._values["status_code"]
+        # The wire format has no integers: a mock's 200 comes back as 200.0. None only from a
+        # mock that left the key out (see the class's docstring).
+        return cast(int, value if value is None else int(value))
 
     @property
     def result_json(self) -> Any:
-        """The response parsed as JSON, or None when it is not JSON."""
-        return self._core().result_json
+        """The response parsed as JSON, or None when it is not JSON (or missing)."""
+        core_result = self._core()
+        return None if core_result is None else core_result.result_json
 
     @property
     def log_text(self) -> str | None:
         """The decoded log tail, or None."""
-        return self._core().log_text
+        core_result = self._core()
+        return None if core_result is None else core_result.log_text
 
-    def _core(self) -> core.InvocationResult:
+    def _core(self) -> core.InvocationResult | None:
+        if self._values["result"] is None:
+            return None
         return core.InvocationResult(
             result=self.result,
             executed_version=self.executed_version,
@@ -95,7 +154,7 @@ class InvokeResult(dict[str, Any]):
 
     def __repr__(self) -> str:
         # The result and log may be secret; a stray print() must not show them.
-        shown = {name: self.get(name) for name in ("executed_version", "function_error", "status_code")}
+        shown = {name: self._values[name] for name in ("executed_version", "function_error", "status_code")}
         return f"InvokeResult({shown}, result=<hidden>, log_result=<hidden>)"
 
 
@@ -118,6 +177,7 @@ def invoke(
     role_session_name: pulumi.Input[str] | None = None,
     external_id: pulumi.Input[str] | None = None,
     role_duration: pulumi.Input[int] | None = None,
+    during_preview: bool = True,
     opts: pulumi.InvokeOptions | None = None,
 ) -> pulumi.Output[InvokeResult]:
     """Invoke a Lambda function (RequestResponse) and return a secret Output of the result.
@@ -130,6 +190,11 @@ def invoke(
     AWS default chain. Attributes are reachable on the Output: ``invoke(...).result``.
     ``idempotency_key`` is an explicit key (there is no URN to derive one from): with it a lost
     answer is asked again, for a function that deduplicates on the key.
+
+    ``during_preview=False`` keeps the call from running during preview (``pulumi preview``
+    and the preview that ``pulumi up`` runs first): the result is then unknown there, and an
+    ``up`` sends the call once, in its update. The default (True) is Terraform's: the call
+    runs in plan and apply alike, so an ``up`` with its preview sends it twice.
 
     ``opts`` (``pulumi.InvokeOutputOptions`` or ``pulumi.InvokeOptions``): ``depends_on``
     (custom resources) holds the call until those resources are created (in preview, when one
@@ -147,6 +212,11 @@ def invoke(
     # Only the inputs given are kept: each one is a separate Output for the engine to settle.
     given = {name: arguments[name] for name in EPHEMERAL_INPUT_NAMES if arguments[name] is not None}
     after = _dependencies(opts)
+    if not during_preview and pulumi.runtime.is_dry_run():
+        # The opt-out: nothing is sent in preview (nor asked of the mocks), the result is
+        # unknown, as an output of a resource still to be created is. `pulumi up` runs the
+        # program twice (preview, then update): only the update sends.
+        return _unknown_in_preview(given, after)
     if isinstance(get_monitor(), MockMonitor):
         return _through_mocks(given, opts)
     # Read in the program (the configuration lives there), used by the worker thread.
@@ -179,6 +249,24 @@ def invoke(
     # would turn the InvokeResult back into a plain dict without attributes.
     secret_inputs: pulumi.Output[dict[str, Any]] = pulumi.Output.secret(inputs)
     return secret_inputs.apply(start)
+
+
+def _unknown_in_preview(
+    given: Mapping[str, Any], after: list[pulumi.CustomResource]
+) -> pulumi.Output[InvokeResult]:
+    """The result of a call that ``during_preview=False`` keeps from running in preview:
+    unknown and secret, depending on ``opts.depends_on``. Plain inputs are checked as they
+    would be by the call, so that a preview still reports a bad one."""
+    if all(_is_plain(value) for value in given.values()):
+        frozen = {**given, "payload": payload_text(given["payload"])}
+        if "client_context" in frozen:
+            frozen["client_context"] = client_context_text(frozen["client_context"])
+        core.build_request(**request_kwargs(frozen))
+
+    async def constant(value: Any) -> Any:
+        return value
+
+    return pulumi.Output(set(after), constant(None), constant(False), constant(True))
 
 
 def _dependencies(opts: pulumi.InvokeOptions | None) -> list[pulumi.CustomResource]:
@@ -219,7 +307,8 @@ def _through_mocks(
         return pulumi.runtime.invoke_output(INVOKE_TOKEN, frozen, opts)
 
     secret_inputs: pulumi.Output[dict[str, Any]] = pulumi.Output.secret(pulumi.Output.all(**given))
-    return secret_inputs.apply(call).apply(InvokeResult)
+    answered: pulumi.Output[Mapping[str, Any]] = secret_inputs.apply(call)
+    return answered.apply(InvokeResult)
 
 
 WORKERS = 10

@@ -27,8 +27,8 @@ echo "== local Lambda endpoint at $url (sample function: examples/sample_functio
 echo "== 1. shared core"
 .venv/bin/python examples/core/invoke_sample.py --endpoint-url "$url"
 
-echo "== 2. Pulumi program examples/pulumi (under the test engine: no Pulumi CLI here; with it: pulumi up)"
-.venv/bin/python examples/pulumi/run_under_test_engine.py
+echo "== 2. Pulumi program examples/pulumi (the Pulumi CLI built from source by tools/pulumi_cli, file backend in a temp folder)"
+.venv/bin/python examples/pulumi/run_with_pulumi_cli.py
 
 echo "== 3. Ansible playbook examples/ansible/playbook.yml (result hidden, a later task uses it)"
 examples/ansible/run.sh  # removes the password file it writes on success, failure, Ctrl-C or SIGTERM

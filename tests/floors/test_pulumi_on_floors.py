@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from local_lambda.launcher import RunningEndpoint
-from tests.support.example_test_engine import PROVIDER_KEY
 from tests.support.functions import count_executions
+from tests.support.pulumi_engine_double import PROVIDER_KEY
 from tests.support.pulumi_provider_host import Host, _configure, _dict, host_inputs, provider_host
 
 MARKER = "floor-pulumi-marker-31c9"

@@ -24,7 +24,7 @@ from pulumi.runtime import rpc
 
 import lambda_invocation_core
 from pulumi_lambda_invocation import LambdaInvocation
-from tests.support.example_test_engine import PROVIDER_KEY, TestEngine
+from tests.support.pulumi_engine_double import PROVIDER_KEY, EngineDouble
 from tests.support.pulumi_provider_host import Host, installed_package_dir, provider_host
 from tests.support.pulumi_test_settings import (
     PLANTED,
@@ -61,7 +61,7 @@ def serialized_provider() -> str:
     def program() -> None:
         LambdaInvocation("inv", function_name="echo", payload={"k": "v"})
 
-    run = TestEngine({"aws:region": REGION}).preview(program)
+    run = EngineDouble({"aws:region": REGION}).preview(program)
     inputs = rpc.deserialize_properties(run.requests["inv"].object)
     assert rpc.is_rpc_secret(inputs[PROVIDER_KEY])
     value = rpc.unwrap_rpc_secret(inputs[PROVIDER_KEY])

@@ -1,7 +1,7 @@
 """Diffs re-invoke only when the request changes (issue 20, item 5).
 
 Over Pulumi's real provider host (gRPC, as the engine drives it: Diff and Update get the
-stored outputs as ``olds``) and under the engine-like test engine (a whole program, the
+stored outputs as ``olds``) and under the engine double (a whole program, the
 secret outputs in state).
 """
 
@@ -21,8 +21,8 @@ from pulumi.runtime.proto import provider_pb2
 
 from local_lambda.launcher import RunningEndpoint
 from pulumi_lambda_invocation import LambdaInvocation, schema
-from tests.support.example_test_engine import PROVIDER_KEY, TestEngine
 from tests.support.functions import count_executions
+from tests.support.pulumi_engine_double import PROVIDER_KEY, EngineDouble
 from tests.support.pulumi_provider_host import (
     URN,
     Host,
@@ -211,7 +211,7 @@ def test_a_state_without_stored_targets_compares_the_inputs(
     assert (invoked["effective_region"], invoked["effective_endpoint_url"]) == (REGION, lambda_endpoint.url)
 
 
-# -- a whole program under the engine-like test engine -------------------------------------
+# -- a whole program under the engine double --------------------------------------------------
 
 
 def program(endpoint: str, count_file: str, payload: dict[str, Any], **inputs: Any) -> Callable[[], None]:
@@ -231,7 +231,7 @@ def program(endpoint: str, count_file: str, payload: dict[str, Any], **inputs: A
 def test_program_reruns_invoke_only_for_a_new_request(
     lambda_endpoint: RunningEndpoint, count_file: str
 ) -> None:
-    engine = TestEngine({"aws:region": REGION})
+    engine = EngineDouble({"aws:region": REGION})
     url = lambda_endpoint.url
     assert engine.up(program(url, count_file, {"a": 1, "b": 2})).steps == [("create", "inv")]
     first = engine.entry("inv").outputs["result"]

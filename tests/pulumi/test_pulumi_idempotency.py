@@ -21,10 +21,10 @@ from pulumi.runtime.proto import provider_pb2
 
 import lambda_invocation_core as core
 from pulumi_lambda_invocation import DERIVE_IDEMPOTENCY_KEY, LambdaInvocation, invoke
-from tests.support.example_test_engine import PROVIDER_KEY, TestEngine
 from tests.support.fault_proxy import Relay
 from tests.support.functions import count_executions
 from tests.support.powertools_endpoint import FUNCTION, PowertoolsEndpoint
+from tests.support.pulumi_engine_double import PROVIDER_KEY, EngineDouble
 from tests.support.pulumi_provider_host import URN, Host, _configure, _dict, _struct, host_inputs
 from tests.support.pulumi_test_settings import REGION
 
@@ -54,7 +54,7 @@ def derived_inputs(
             arguments["payload"] = pulumi.Output.secret(arguments["payload"])
         LambdaInvocation(name, opts=opts, **arguments)
 
-    run = TestEngine({"aws:region": REGION}).preview(program)
+    run = EngineDouble({"aws:region": REGION}).preview(program)
     return dict(rpc.deserialize_properties(run.requests[name].object))
 
 
@@ -220,7 +220,7 @@ def test_invoke_with_an_explicit_key_recovers_a_lost_answer(
         pulumi.export("body_runs", result.apply(lambda r: r.result_json["body_runs"]))
 
     try:
-        run = TestEngine({"aws:region": REGION}).up(program)
+        run = EngineDouble({"aws:region": REGION}).up(program)
         outputs["body_runs"] = run.value("body_runs")
     finally:
         relay.close()

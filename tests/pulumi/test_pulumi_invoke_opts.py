@@ -2,7 +2,7 @@
 
 Under ``pulumi.runtime.set_mocks`` (the SDK's own ``MockMonitor``) ``invoke()`` is answered by
 the mocks' ``call`` with the package's token and sends nothing; under the engine (here the
-engine-like test engine) it calls Lambda, after the resources in ``opts.depends_on``.
+engine double) it calls Lambda, after the resources in ``opts.depends_on``.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from pulumi.runtime.mocks import MockMonitor
 import lambda_invocation_core as core
 from local_lambda.launcher import RunningEndpoint
 from pulumi_lambda_invocation import INVOKE_TOKEN, LambdaInvocation, invoke
-from tests.support.example_test_engine import TestEngine
 from tests.support.functions import count_executions
+from tests.support.pulumi_engine_double import EngineDouble
 from tests.support.pulumi_sdk_mocks import PlainMocks, run_with_sdk_mocks, secret_flags
 from tests.support.pulumi_test_settings import REGION
 from tests.support.recording_lambda import RecordingLambda, recording_lambda
@@ -146,7 +146,7 @@ def test_depends_on_holds_the_call_until_the_resource_is_created(
     lambda_endpoint: RunningEndpoint, count_file: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("AWS_ENDPOINT_URL_LAMBDA", lambda_endpoint.url)  # for the resource
-    engine = TestEngine({"aws:region": REGION})
+    engine = EngineDouble({"aws:region": REGION})
     program = program_with_dependency(lambda_endpoint.url, count_file)
 
     # Preview: the resource is still to be created, so the call does not run (unknown result).
@@ -191,7 +191,7 @@ def test_opts_provider_is_refused_by_invoke() -> None:
 def test_opts_provider_is_refused_by_the_resource(
     recording: RecordingLambda, lambda_endpoint: RunningEndpoint
 ) -> None:
-    engine = TestEngine({"aws:region": REGION, "aws:endpoints": [{"lambda": recording.url}]})
+    engine = EngineDouble({"aws:region": REGION, "aws:endpoints": [{"lambda": recording.url}]})
 
     def refused() -> None:
         LambdaInvocation(

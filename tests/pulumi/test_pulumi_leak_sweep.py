@@ -11,8 +11,8 @@ import pytest
 
 from local_lambda.launcher import RunningEndpoint
 from pulumi_lambda_invocation import LambdaInvocation, invoke
-from tests.support.example_test_engine import TestEngine
 from tests.support.logs import CapturedLogs
+from tests.support.pulumi_engine_double import EngineDouble
 from tests.support.pulumi_test_settings import PLANTED, REGION
 
 MARKER = "PULUMI-LEAK-MARKER-2b7d"
@@ -21,7 +21,7 @@ MARKER = "PULUMI-LEAK-MARKER-2b7d"
 def test_resource_and_invoke_at_debug(
     lambda_endpoint: RunningEndpoint, debug_logs: CapturedLogs, tally: Counter[str]
 ) -> None:
-    engine = TestEngine({"aws:region": REGION})
+    engine = EngineDouble({"aws:region": REGION})
     context = {"custom": {"token": MARKER}}
 
     def program() -> None:
@@ -62,7 +62,7 @@ def test_resource_and_invoke_at_debug(
             )
 
         with pytest.raises(Exception) as caught:  # the engine's update failure carries the core's error
-            TestEngine({"aws:region": REGION}).up(failing)
+            EngineDouble({"aws:region": REGION}).up(failing)
         assert expected in str(caught.value)
         errors += [str(caught.value), repr(caught.value)]
 

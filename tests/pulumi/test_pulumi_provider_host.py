@@ -25,8 +25,8 @@ from pulumi.runtime.proto import provider_pb2
 
 import pulumi_lambda_invocation
 from local_lambda.launcher import RunningEndpoint
-from tests.support.example_test_engine import PROVIDER_KEY
 from tests.support.functions import count_executions
+from tests.support.pulumi_engine_double import PROVIDER_KEY
 from tests.support.pulumi_provider_host import (
     URN,
     Host,

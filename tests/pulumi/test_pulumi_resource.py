@@ -1,4 +1,7 @@
-"""LambdaInvocation and invoke() under the engine-like test engine, against the local endpoint.
+"""LambdaInvocation and invoke() under the engine double, against the local endpoint.
+
+The double (tests/support/pulumi_engine_double.py) plays the engine's steps in process; the
+behaviours the engine owns are proved under the real CLI in tests/pulumi_engine.
 
 The provider runs in this process (as the engine's stand-in calls it), the functions run
 for real in the local endpoint; ``count`` proves how often a function actually ran.
@@ -20,16 +23,16 @@ import lambda_invocation_core
 import pulumi_lambda_invocation as pli
 from local_lambda.launcher import RunningEndpoint
 from pulumi_lambda_invocation import LambdaInvocation, LambdaInvocationArgs
-from tests.support.example_test_engine import PROVIDER_KEY, CheckFailedError, TestEngine
 from tests.support.functions import count_executions
+from tests.support.pulumi_engine_double import PROVIDER_KEY, CheckFailedError, EngineDouble
 from tests.support.pulumi_test_settings import PLANTED, REGION
 
 SECRET_MARKER = "payload-secret-marker-4f9a"
 
 
 @pytest.fixture
-def engine() -> TestEngine:
-    return TestEngine({"aws:region": REGION})
+def engine() -> EngineDouble:
+    return EngineDouble({"aws:region": REGION})
 
 
 @pytest.fixture
@@ -60,7 +63,7 @@ def export_all(resource: LambdaInvocation) -> None:
 
 
 def test_create_sets_every_output_and_keeps_result_secret(
-    engine: TestEngine, lambda_endpoint: RunningEndpoint
+    engine: EngineDouble, lambda_endpoint: RunningEndpoint
 ) -> None:
     payload = {"marker": SECRET_MARKER, "n": 1, "items": [1, 2.5, "x"], "nested": {"ok": True}}
     seen_types: dict[str, type] = {}
@@ -101,7 +104,7 @@ def test_create_sets_every_output_and_keeps_result_secret(
     assert entry.outputs["payload"] == json.dumps(payload, separators=(",", ":"))
 
 
-def test_user_options_survive_and_merge(engine: TestEngine, lambda_endpoint: RunningEndpoint) -> None:
+def test_user_options_survive_and_merge(engine: EngineDouble, lambda_endpoint: RunningEndpoint) -> None:
     def program() -> None:
         LambdaInvocation(
             "seed",
@@ -142,7 +145,7 @@ def counting_program(endpoint: str, count_file: str, **overrides: Any) -> Callab
 
 
 def test_invokes_on_create_and_changes_never_on_rerun_refresh_or_create_only_destroy(
-    engine: TestEngine, lambda_endpoint: RunningEndpoint, count_file: str
+    engine: EngineDouble, lambda_endpoint: RunningEndpoint, count_file: str
 ) -> None:
     url = lambda_endpoint.url
 
@@ -177,7 +180,7 @@ def test_invokes_on_create_and_changes_never_on_rerun_refresh_or_create_only_des
 
 
 def test_timestamp_trigger_invokes_on_every_up(
-    engine: TestEngine, lambda_endpoint: RunningEndpoint, count_file: str
+    engine: EngineDouble, lambda_endpoint: RunningEndpoint, count_file: str
 ) -> None:
     # The README's recipe for "invoke on every pulumi up".
     for expected in (1, 2, 3):
@@ -187,7 +190,7 @@ def test_timestamp_trigger_invokes_on_every_up(
 
 
 def test_preview_never_invokes_the_resource(
-    engine: TestEngine, lambda_endpoint: RunningEndpoint, count_file: str
+    engine: EngineDouble, lambda_endpoint: RunningEndpoint, count_file: str
 ) -> None:
     program = counting_program(lambda_endpoint.url, count_file)
     run = engine.preview(program)
@@ -208,7 +211,7 @@ def action(name: str, prev_input: Any) -> dict[str, Any]:
 
 
 def test_crud_scope_payload_shapes(
-    engine: TestEngine, lambda_endpoint: RunningEndpoint, sent: list[dict[str, Any]], count_file: str
+    engine: EngineDouble, lambda_endpoint: RunningEndpoint, sent: list[dict[str, Any]], count_file: str
 ) -> None:
     def program(payload: dict[str, Any], function_name: str = "echo") -> Callable[[], None]:
         def run() -> None:
@@ -253,7 +256,7 @@ def test_crud_scope_payload_shapes(
 
 
 def test_crud_default_key_is_tf_and_needs_an_object_payload(
-    engine: TestEngine, lambda_endpoint: RunningEndpoint, sent: list[dict[str, Any]]
+    engine: EngineDouble, lambda_endpoint: RunningEndpoint, sent: list[dict[str, Any]]
 ) -> None:
     def program(payload: Any) -> Callable[[], None]:
         def run() -> None:
@@ -275,7 +278,7 @@ def test_crud_default_key_is_tf_and_needs_an_object_payload(
 
 
 def test_function_error_fails_by_default_without_leaking(
-    engine: TestEngine, lambda_endpoint: RunningEndpoint
+    engine: EngineDouble, lambda_endpoint: RunningEndpoint
 ) -> None:
     def program(fail: bool | None) -> Callable[[], None]:
         def run() -> None:
@@ -304,7 +307,7 @@ def test_function_error_fails_by_default_without_leaking(
     assert run.value("result_json")["errorType"] == "ValueError"
 
 
-def test_check_reports_every_bad_field_without_values(engine: TestEngine) -> None:
+def test_check_reports_every_bad_field_without_values(engine: EngineDouble) -> None:
     def program() -> None:
         LambdaInvocation(
             "bad",
@@ -331,9 +334,9 @@ def test_region_comes_from_stack_config_through_configure(lambda_endpoint: Runni
         LambdaInvocation("regional", function_name="echo", payload={}, endpoint_url=lambda_endpoint.url)
 
     with pytest.raises(lambda_invocation_core.ValidationError, match="region: is required") as missing:
-        TestEngine({}).up(program)
+        EngineDouble({}).up(program)
     assert "pulumi config set aws:region" in str(missing.value)  # what a Pulumi user sets
-    engine = TestEngine({"aws:region": "eu-west-1"})
+    engine = EngineDouble({"aws:region": "eu-west-1"})
     engine.up(program)
     assert engine.entry("regional").outputs["status_code"] == 200
     # An explicit input wins over the stack's configuration.
@@ -341,7 +344,7 @@ def test_region_comes_from_stack_config_through_configure(lambda_endpoint: Runni
 
 
 def test_provider_is_small_by_reference_and_credential_free(
-    engine: TestEngine, lambda_endpoint: RunningEndpoint
+    engine: EngineDouble, lambda_endpoint: RunningEndpoint
 ) -> None:
     def program() -> None:
         LambdaInvocation("seed", function_name="echo", payload={"k": "v"}, endpoint_url=lambda_endpoint.url)
@@ -362,7 +365,7 @@ def test_provider_is_small_by_reference_and_credential_free(
         assert planted.encode() not in raw
 
 
-def test_many_resources_in_one_program(engine: TestEngine, lambda_endpoint: RunningEndpoint) -> None:
+def test_many_resources_in_one_program(engine: EngineDouble, lambda_endpoint: RunningEndpoint) -> None:
     url = lambda_endpoint.url
 
     def program() -> None:
@@ -382,7 +385,7 @@ def test_many_resources_in_one_program(engine: TestEngine, lambda_endpoint: Runn
 
 
 def test_invoke_runs_in_preview_with_known_inputs_and_stays_secret(
-    engine: TestEngine, lambda_endpoint: RunningEndpoint, count_file: str
+    engine: EngineDouble, lambda_endpoint: RunningEndpoint, count_file: str
 ) -> None:
     def program() -> None:
         out = pli.invoke(
@@ -419,7 +422,7 @@ def test_invoke_runs_in_preview_with_known_inputs_and_stays_secret(
 
 
 def test_invoke_waits_for_unknown_inputs(
-    engine: TestEngine, lambda_endpoint: RunningEndpoint, count_file: str
+    engine: EngineDouble, lambda_endpoint: RunningEndpoint, count_file: str
 ) -> None:
     def program() -> None:
         res = LambdaInvocation("source", function_name="echo", payload={}, endpoint_url=lambda_endpoint.url)
@@ -442,7 +445,7 @@ def test_invoke_waits_for_unknown_inputs(
 
 
 def test_invoke_function_error_fails_the_program_without_leaking(
-    engine: TestEngine, lambda_endpoint: RunningEndpoint
+    engine: EngineDouble, lambda_endpoint: RunningEndpoint
 ) -> None:
     def program(fail: bool) -> Callable[[], None]:
         def run() -> None:
@@ -466,13 +469,15 @@ def test_invoke_function_error_fails_the_program_without_leaking(
     assert SECRET_MARKER in run.value("result") and run.is_secret("result")
 
 
-def test_invoke_uses_stack_region_and_validates(engine: TestEngine, lambda_endpoint: RunningEndpoint) -> None:
+def test_invoke_uses_stack_region_and_validates(
+    engine: EngineDouble, lambda_endpoint: RunningEndpoint
+) -> None:
     def program() -> None:
         pulumi.export("r", pli.invoke("echo", {}, endpoint_url=lambda_endpoint.url).status_code)
 
     assert engine.up(program).value("r") == 200
     with pytest.raises(lambda_invocation_core.ValidationError, match="region") as missing:
-        TestEngine({}).up(program)
+        EngineDouble({}).up(program)
     assert "pulumi config set aws:region" in str(missing.value)
 
     def bad() -> None:
@@ -483,7 +488,7 @@ def test_invoke_uses_stack_region_and_validates(engine: TestEngine, lambda_endpo
 
 
 def test_invoke_calls_of_a_loop_run_side_by_side_each_once(
-    engine: TestEngine, lambda_endpoint: RunningEndpoint, count_file: str
+    engine: EngineDouble, lambda_endpoint: RunningEndpoint, count_file: str
 ) -> None:
     def program() -> None:
         for index in range(4):

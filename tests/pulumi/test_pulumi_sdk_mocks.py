@@ -22,8 +22,8 @@ from pulumi.runtime.mocks import MockMonitor
 import lambda_invocation_core as core
 from local_lambda.launcher import RunningEndpoint
 from pulumi_lambda_invocation import LambdaInvocation, aws_config, invoke, schema
-from tests.support.example_test_engine import EngineSide
 from tests.support.functions import count_executions
+from tests.support.pulumi_engine_double import EngineSide
 from tests.support.pulumi_sdk_mocks import SECRET_RESULT, PlainMocks, run_with_sdk_mocks, secret_flags
 from tests.support.pulumi_test_settings import STACK_ACCESS_KEY, STACK_SECRET_KEY
 from tests.support.recording_lambda import RecordingLambda, recording_lambda

@@ -11,7 +11,10 @@ step of a scenario is a config change and a CLI command, as a user would do it:
   trigger    the counted resource's trigger (default "1"); also part of its tag
   order      "forward" (default) or "reversed": the payload's keys in the other order
   readTimeout  a connection-only input (default unset)
-  withInvoke  "true": also call invoke() (the ephemeral form) on the `count` function
+  withInvoke  "true": also call invoke() (the ephemeral form) on the `count` function; it
+             logs "invoke answered status 200" from inside an apply, which runs only when
+             the result is known, and exports the status read inside apply after Output.all
+  invokeDuringPreview  "false": that call passes during_preview=False (default: true)
   failing    "resource" or "invoke": also call the `fail` function, which raises an error
              whose message is the marker, through that form
 
@@ -57,8 +60,16 @@ pulumi.export("echo_result", echoed.result)
 pulumi.export("echo_log", echoed.log_result)
 
 if config.get_bool("withInvoke"):
-    probe = invoke("count", {"count_file": count_file, "tag": "invoke"})
+    during_preview = config.get_bool("invokeDuringPreview")
+    probe = invoke(
+        "count",
+        {"count_file": count_file, "tag": "invoke"},
+        during_preview=True if during_preview is None else during_preview,
+    )
     pulumi.export("invoke_status", probe.status_code)
+    # The value inside apply is the documented InvokeResult, after Output.all too.
+    probe.apply(lambda answer: pulumi.log.info(f"invoke answered status {answer.status_code}"))
+    pulumi.export("invoke_status_all", pulumi.Output.all(probe).apply(lambda values: values[0].status_code))
 
 failing = config.get("failing")
 if failing == "resource":

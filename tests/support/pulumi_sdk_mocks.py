@@ -13,7 +13,7 @@ from typing import Any
 import pulumi
 from pulumi.runtime.mocks import MockMonitor
 
-from tests.support.example_test_engine import EngineSide
+from tests.support.pulumi_engine_double import EngineSide
 
 SECRET_RESULT = {"password": "sdk-mocks-secret-91c3"}
 
@@ -47,11 +47,13 @@ def run_with_sdk_mocks(
     *,
     engine_side: bool = False,
     monitor: Any = None,
+    preview: bool = False,
 ) -> Any:
     """Run ``program`` the way Pulumi's unit-test docs do, in a thread of its own (Pulumi's
     settings are context variables: nothing leaks into other tests). Returns the value of
     the Output the program returns. ``engine_side``: the mocks answer resources, but the
-    monitor is no ``MockMonitor`` (as under the engine), so ``invoke()`` calls Lambda."""
+    monitor is no ``MockMonitor`` (as under the engine), so ``invoke()`` calls Lambda.
+    ``preview``: the program runs as in a preview (``pulumi.runtime.is_dry_run()``)."""
     outcome: dict[str, Any] = {}
     if engine_side:
         monitor = EngineSide(MockMonitor(mocks))
@@ -59,7 +61,7 @@ def run_with_sdk_mocks(
     def target() -> None:
         asyncio.set_event_loop(asyncio.new_event_loop())  # a test's main thread has one
         try:
-            pulumi.runtime.set_mocks(mocks, preview=False, monitor=monitor)
+            pulumi.runtime.set_mocks(mocks, preview=preview, monitor=monitor)
             # A map of this thread's own (set_config would write into the SDK's shared default).
             pulumi.runtime.set_all_config(dict(config or {}))
 

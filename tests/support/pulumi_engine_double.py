@@ -1,24 +1,40 @@
-"""An engine-like stand-in for the Pulumi CLI, for running programs where no CLI exists.
+"""An engine double: runs a Pulumi program in this process, playing the engine's steps for
+dynamic resources, for the fast unit tests of tests/pulumi (no CLI, no subprocess).
 
-It runs a program the way the Python language host does (``run_in_stack`` with a resource
-monitor) and answers the monitor's calls the way the engine does for dynamic resources:
+It runs the program the way the language host does (``run_in_stack`` with a resource
+monitor), deserializes ``__provider`` (dill), configures the provider once with the stack
+config and calls check, then create; or diff, then update / replace / nothing; delete for
+resources the program no longer declares; read on refresh. Preview calls check and diff
+only. It keeps state between runs, so a second ``up`` of the same program is a no-op test.
+Resources of other types are echoed back as their inputs.
 
-- it deserializes ``__provider`` (dill), configures the provider once with the stack config
-  (``aws:region`` ...) and calls check, then create; or diff, then update / replace / nothing;
-  delete for resources the program no longer declares; read on refresh;
-- it strips secret markers before calling the provider (the Python provider host accepts no
-  secrets) and marks outputs secret when the input of the same name was secret or when the
-  resource's ``additional_secret_outputs`` names them (the stock mock monitor ignores that);
-- in preview it calls check and diff but never create/update/delete: outputs are unknown;
-- it keeps state between runs, so a second ``up`` of the same program is a real no-op test.
+The behaviours the engine owns are tested under the real CLI (tests/pulumi_engine, with
+tools/pulumi_cli's build); a unit test here proves the provider's decisions only. Each way
+this double differs from the engine (pulumi/pulumi v3.277, the release tools/pulumi_cli
+pins):
 
-Resources of other (non-dynamic) types are echoed back as their inputs.
-Not a complete engine: no aliases, no parents' deletion order, no import.
-
-It lives with the example, which runs under it (``run_under_test_engine.py``); the tests
-in tests/pulumi import it from here (their conftest puts this folder on ``sys.path``).
-Stack configuration values that are not text (``aws:assumeRoles`` as a list) reach the
-program as JSON text and the provider as the value, as the CLI passes them.
+- **Stack config values.** The engine sends every config value to the provider's configure
+  as a string (objects, numbers and booleans as JSON text); the double passes the values as
+  the test gave them (a list stays a list). The program sees JSON text in both.
+- **Refresh and destroy.** The engine configures the provider from the config stored at the
+  last ``up`` (the default provider's inputs in the checkpoint); the double uses its current
+  ``config``. Both use the ``__provider`` kept in the old outputs.
+- **Secrets.** The engine strips nested secret markers before calling the provider and marks
+  outputs secret again recursively (same-named keys at any depth); the double strips and
+  re-marks the top level only (plus ``additional_secret_outputs``).
+- **Preview.** The engine's preview outputs are the *checked* inputs (defaults filled in);
+  the double returns the raw inputs.
+- **Replacement.** The engine deletes a replaced resource after the program has finished
+  (create-before-delete), with the old ``__provider``; the double deletes it right after
+  creating the new one, while the program still runs. ``replace_on_changes`` is honoured by
+  the double; the engine ignores it for a dynamic resource (no detailed diff).
+- **Interrupted ``up``.** Not modelled: the engine leaves a pending create in the checkpoint,
+  which the next ``up`` replays as a fresh Create until ``pulumi refresh
+  --clear-pending-creates`` (tests/pulumi_engine/test_engine_interrupted.py).
+- **``up`` without ``--skip-preview``.** The engine runs the program twice (so ``invoke()``
+  runs twice); the double's ``up`` runs it once, its ``preview`` once.
+- **Not there at all:** aliases, parents' deletion order, import, protect, the checkpoint's
+  serialization (and its encryption of secrets), plugins and their processes.
 """
 
 from __future__ import annotations
@@ -126,10 +142,9 @@ class _EchoMocks(Mocks):
         return {}, None
 
 
-class TestEngine:
-    """Runs programs against a persistent in-memory state, as ``pulumi up`` would."""
-
-    __test__ = False  # not a pytest test class
+class EngineDouble:
+    """Runs programs against a persistent in-memory state, much as ``pulumi up`` would (see
+    the module's docstring for how it differs)."""
 
     def __init__(
         self,
@@ -194,7 +209,7 @@ class TestEngine:
             except BaseException as exc:  # re-raised in the caller's thread
                 failure.append(exc)
 
-        thread = threading.Thread(target=target, name="pulumi-test-engine")
+        thread = threading.Thread(target=target, name="pulumi-engine-double")
         thread.start()
         thread.join()
         if failure:
@@ -212,7 +227,7 @@ class TestEngine:
         settings = MockSettings(  # type: ignore[no-untyped-call]
             monitor=EngineSide(monitor),
             monitor_features=set(monitor.GetDeploymentInfo(empty_pb2.Empty()).supportedFeatures),  # type: ignore[no-untyped-call]
-            engine=MockEngine(logging.getLogger("pulumi-test-engine")),
+            engine=MockEngine(logging.getLogger("pulumi-engine-double")),
             project=self.project,
             stack=self.stack,
             dry_run=preview,
@@ -276,7 +291,7 @@ class EngineSide:
 class _EngineMonitor(MockMonitor):
     """The resource monitor of one run: the engine's side of RegisterResource."""
 
-    def __init__(self, engine: TestEngine, preview: bool) -> None:
+    def __init__(self, engine: EngineDouble, preview: bool) -> None:
         super().__init__(_EchoMocks())
         self.engine = engine
         self.preview = preview
