@@ -13,13 +13,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def environment(link: str, session: str) -> Path:
-    """The environment linked at ROOT/link, made by the nox session `session`."""
+    """Where the environment linked at ROOT/link really is (its scripts name that path, so
+    the interpreter a tool reports is under it), made by the nox session `session`."""
     path = ROOT / link
     if not (path / "bin/python").exists():
         pytest.fail(
             f"{link} is missing: run `scripts/nox -s {session}` (the full run makes it)", pytrace=False
         )
-    return path
+    return path.resolve()
 
 
 def ansible_core_environment(release: str) -> Path:
