@@ -109,8 +109,9 @@ DEV = ROOT / ".venv"
 
 
 def _in(session: nox.Session, venv: Path) -> None:
-    """Sessions without an environment of their own run another one's tools: its bin folder
-    goes first on the PATH of what they run (nox itself looks commands up by full path)."""
+    """For tools that look programs up on PATH (ansible-test, ansible-lint): another
+    environment's bin folder goes first on the PATH of what they run. Other sessions call
+    every command by its full path and leave PATH alone, as a user's shell would."""
     session.env["PATH"] = f"{venv / 'bin'}{os.pathsep}{os.environ['PATH']}"
     session.env["VIRTUAL_ENV"] = str(venv)
 
@@ -122,7 +123,8 @@ def _bin(venv: Path, name: str) -> str:
 # ---------------------------------------------------------------- environments
 
 
-@nox.session(python=MAIN_PYTHON, tags=["env"])
+# Seeded with pip: tests build the wheel and install it with pip, as users do.
+@nox.session(python=MAIN_PYTHON, tags=["env"], venv_params=["--seed"])
 def dev(session: nox.Session) -> None:
     """The development environment (.venv): the project editable with its dev extra."""
     session.install("-e", ".[dev]")
@@ -273,7 +275,18 @@ def _ansible_test(session: nox.Session, venv: Path, *args: str) -> None:
         stand_in.write_text(GET_PIP_STAND_IN)
     mode = ["--local"] if args[0] == "integration" else ["--venv"]
     with session.chdir(COLLECTION):
-        session.run(_bin(venv, "ansible-test"), args[0], *mode, "--color", "no", *args[1:], external=True)
+        # ansible-test and the targets it runs look their tools up on PATH: the environment's first.
+        path = f"{venv / 'bin'}{os.pathsep}{os.environ['PATH']}"
+        session.run(
+            _bin(venv, "ansible-test"),
+            args[0],
+            *mode,
+            "--color",
+            "no",
+            *args[1:],
+            external=True,
+            env={"PATH": path},
+        )
 
 
 # ---------------------------------------------------------------- checks
@@ -297,7 +310,6 @@ def _lint(session: nox.Session) -> None:
 @nox.session(venv_backend="none", requires=["dev"])
 def lint(session: nox.Session) -> None:
     """ruff (lint and format), mypy, and the collection's copy of the core is fresh."""
-    _in(session, DEV)
     _lint(session)
 
 
@@ -315,7 +327,6 @@ QUICK_LEAVES_OUT = (
 @nox.session(venv_backend="none", requires=["dev"])
 def quick(session: nox.Session) -> None:
     """The inner loop: ruff, mypy and the fast tests on one Python (says what it leaves out)."""
-    _in(session, DEV)
     _lint(session)
     session.run(
         _bin(DEV, "python"), "-m", "pytest", "-n", "2", "-q", "-m", "not slow", *QUICK_TESTS, *session.posargs
@@ -335,7 +346,6 @@ def pulumi_cli(session: nox.Session) -> None:
 @nox.session(venv_backend="none", requires=[*ENVIRONMENTS, "pulumi-cli"])
 def tests(session: nox.Session) -> None:
     """Every pytest test (pytest-xdist, PYTEST_WORKERS workers, 2 by default)."""
-    _in(session, DEV)
     workers = os.environ.get("PYTEST_WORKERS", "2")
     session.run(_bin(DEV, "python"), "-m", "pytest", "-n", workers, "--durations=30", *session.posargs)
 
@@ -388,7 +398,6 @@ def integration(session: nox.Session) -> None:
 def demo(session: nox.Session) -> None:
     """The main job: the local Lambda endpoint with the sample function, invoked through the
     core, a Pulumi program and an Ansible playbook (results used, never printed)."""
-    _in(session, DEV)
     session.run("scripts/demo.sh", external=True)
 
 
@@ -396,7 +405,6 @@ def demo(session: nox.Session) -> None:
 def benchmarks(session: nox.Session) -> None:
     """Every benchmark, one after the other, on a quiet machine: the tables kept in
     benchmarks/README.md. Not a test: nothing here passes or fails on a figure."""
-    _in(session, DEV)
     python = _bin(DEV, "python")
     session.run(python, "benchmarks/compare.py", external=True)
     session.run(python, "benchmarks/endpoint_bench.py", external=True)
