@@ -30,6 +30,7 @@ from typing import Any
 
 import pytest
 
+from local_lambda.procfs import descendants, process_start
 from tests.pulumi_engine.project import COMMAND_TIMEOUT, STACK, PulumiProject
 from tests.support.powertools_endpoint import PowertoolsEndpoint
 
@@ -101,6 +102,7 @@ def _interrupted_up(project: PulumiProject) -> dict[str, Any]:
         text=True,
         start_new_session=True,
     )
+    plugins: dict[int, int] = {}
     try:
         # The engine records the pending create before it calls the provider (the stack's
         # own create is pending first, for a moment: only the resource's counts).
@@ -108,6 +110,9 @@ def _interrupted_up(project: PulumiProject) -> dict[str, Any]:
         time.sleep(1)  # the provider's call reaches the function
         process.send_signal(signal.SIGINT)
         time.sleep(1)
+        # The CLI's plugins, listed before the SIGKILL: they run in process groups of their
+        # own, and once the CLI is gone they are re-parented where nothing names them.
+        plugins = descendants(process.pid)
         process.kill()
         output, _ = process.communicate(timeout=COMMAND_TIMEOUT)
     finally:
@@ -115,7 +120,11 @@ def _interrupted_up(project: PulumiProject) -> dict[str, Any]:
             process.kill()
             process.wait()
         with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)  # the CLI's plugins, if any outlived it
+            os.killpg(process.pid, signal.SIGKILL)
+        for pid, start in plugins.items():
+            if process_start(pid) == start:  # the same process, not a reused pid
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
     assert "received; cancelling" in output  # the SIGINT arrived while the create ran
     assert operation["type"] == "creating"
     found: dict[str, Any] = operation

@@ -253,7 +253,10 @@ def check_session(session: pytest.Session, grace: float = SESSION_GRACE) -> None
 
 
 def _run(command: Sequence[str], grace: float) -> int:
-    run_id = os.environ.get(RUN_ID_ENV) or uuid.uuid4().hex
+    # A run of its own, even inside another one (a test of this module, under the whole test
+    # command's `run`): an inherited marker would make it take the outer run's processes,
+    # those of concurrent tests, for its own leftovers and end them.
+    run_id = uuid.uuid4().hex
     env = {**os.environ, RUN_ID_ENV: run_id}
     subreaper = _become_subreaper()
     since = now_ticks() - 1
