@@ -109,9 +109,10 @@ DEV = ROOT / ".venv"
 
 
 def _in(session: nox.Session, venv: Path) -> None:
-    """For tools that look programs up on PATH (ansible-test, ansible-lint): another
-    environment's bin folder goes first on the PATH of what they run. Other sessions call
-    every command by its full path and leave PATH alone, as a user's shell would."""
+    """For ansible-lint, which looks ansible-playbook up on PATH: another environment's bin
+    folder goes first on the PATH of what the session runs (_ansible_test does the same for
+    ansible-test's command alone). Other sessions call every command by its full path and
+    leave PATH alone, as a user's shell would."""
     session.env["PATH"] = f"{venv / 'bin'}{os.pathsep}{os.environ['PATH']}"
     session.env["VIRTUAL_ENV"] = str(venv)
 
@@ -217,7 +218,6 @@ def _ansible_sessions(release: str) -> None:
         """ansible-test units and sanity (sanity not on the oldest release, whose series' newest
         runs it); compile and import on every other target Python on the oldest and the newest."""
         venv = ROOT / f".venv-ansible-{release}"
-        _in(session, venv)
         if release in SANITY_CORES:
             _ansible_test(session, venv, "sanity", "--python", MAIN_PYTHON)
         else:
@@ -390,7 +390,6 @@ def ansible_lint(session: nox.Session) -> None:
 def integration(session: nox.Session) -> None:
     """ansible-test integration (tests/integration/targets) in .venv, whose targets start the
     local Lambda endpoint from the project installed there."""
-    _in(session, DEV)
     _ansible_test(session, DEV, "integration", "--python", MAIN_PYTHON)
 
 
